@@ -1,0 +1,25 @@
+@{
+    RootModule           = 'Sebs.psm1'
+    NestedModules        = @('Sebs.Cmdlets.dll')
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Core')
+    GUID                 = '5b0f3c8e-8f5d-4c3a-9a51-2d7e6f4b9c10'
+    Author               = 'Sebs contributors'
+    CompanyName          = 'Sebs'
+    Copyright            = '(c) Sebs contributors. MIT licence.'
+    Description          = 'Serverless benchmarking suite: build, deploy and invoke the SeBS benchmark functions on AWS Lambda, Azure Functions, Google Cloud Functions and a local Docker platform, and analyse the results.'
+    PowerShellVersion    = '7.4'
+    FormatsToProcess     = @('Sebs.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-SebsBenchmark'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('serverless', 'benchmark', 'faas', 'lambda', 'azure-functions', 'cloud-functions', 'sebs')
+            ProjectUri = 'https://github.com/spcl/serverless-benchmarks'
+        }
+    }
+}

@@ -1,0 +1,57 @@
+namespace Sebs.Core;
+
+/// <summary>What went wrong, in terms the PowerShell layer maps onto an ErrorCategory.</summary>
+public enum SebsErrorKind
+{
+    NotSpecified,
+    InvalidArgument,
+    InvalidData,
+    ObjectNotFound,
+    ResourceUnavailable,
+    ConnectionError,
+    AuthenticationError,
+    OperationTimeout,
+    InvalidOperation,
+    WriteError,
+    OperationStopped,
+}
+
+/// <summary>An error with a stable id that scripts can match on (<c>$_.FullyQualifiedErrorId</c>).</summary>
+public class SebsException : Exception
+{
+    public SebsException(string errorId, SebsErrorKind kind, string message, Exception? inner = null, object? target = null)
+        : base(message, inner)
+    {
+        ErrorId = errorId;
+        Kind = kind;
+        Target = target;
+    }
+
+    public string ErrorId { get; }
+    public SebsErrorKind Kind { get; }
+    public object? Target { get; }
+}
+
+/// <summary>Every error id Sebs raises, in one place so they stay stable.</summary>
+public static class SebsErrorIds
+{
+    public const string UnknownPlatform = "Sebs.UnknownPlatform";
+    public const string UnknownBenchmark = "Sebs.UnknownBenchmark";
+    public const string UnknownLanguage = "Sebs.UnknownLanguage";
+    public const string UnknownSize = "Sebs.UnknownSize";
+    public const string InvalidBenchmarkConfig = "Sebs.InvalidBenchmarkConfig";
+    public const string InvalidConfig = "Sebs.InvalidConfig";
+    public const string ConfigNotFound = "Sebs.ConfigNotFound";
+    public const string MissingCredentials = "Sebs.MissingCredentials";
+    public const string CacheLocked = "Sebs.CacheLocked";
+    public const string CacheCorrupt = "Sebs.CacheCorrupt";
+    public const string DockerUnreachable = "Sebs.DockerUnreachable";
+    public const string PackageBuildFailed = "Sebs.PackageBuildFailed";
+    public const string FunctionStartFailed = "Sebs.FunctionStartFailed";
+    public const string FunctionNotFound = "Sebs.FunctionNotFound";
+    public const string InvocationFailed = "Sebs.InvocationFailed";
+    public const string InputGenerationFailed = "Sebs.InputGenerationFailed";
+    public const string StorageError = "Sebs.StorageError";
+    public const string ResultFileInvalid = "Sebs.ResultFileInvalid";
+    public const string PlatformNotSupported = "Sebs.PlatformNotSupported";
+}

@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+
+namespace Sebs.Core.Results;
+
+/// <summary>Client-side times of one invocation. SeBS's JSON keeps µs for durations and seconds for the HTTP phases.</summary>
+public sealed class ExecutionTimes
+{
+    /// <summary>Wall time seen by the client, µs (SeBS <c>times.client</c>).</summary>
+    public long ClientMicroseconds { get; set; }
+    /// <summary>Local time just before the request was sent (SeBS <c>times.client_begin</c>).</summary>
+    public DateTime ClientBegin { get; set; }
+    /// <summary>Local time just after the response arrived (SeBS <c>times.client_end</c>).</summary>
+    public DateTime ClientEnd { get; set; }
+    /// <summary>Handler time measured inside the sandbox, end - begin, µs (SeBS <c>times.benchmark</c>).</summary>
+    public long BenchmarkMicroseconds { get; set; }
+    /// <summary>SeBS <c>times.initialization</c>, µs (SeBS never sets it; kept for file compatibility).</summary>
+    public long InitializationMicroseconds { get; set; }
+    /// <summary>Time until the request could be sent (connect + TLS), seconds; HTTP triggers only.</summary>
+    public double? HttpStartupSeconds { get; set; }
+    /// <summary>Time until the first response byte, seconds; HTTP triggers only.</summary>
+    public double? HttpFirstByteReturnSeconds { get; set; }
+
+    public override string ToString() => $"client {ClientMicroseconds / 1000.0:0.###} ms, benchmark {BenchmarkMicroseconds / 1000.0:0.###} ms";
+}
+
+/// <summary>Times reported by the provider (logs, metrics), µs.</summary>
+public sealed class ProviderTimes
+{
+    public long ExecutionMicroseconds { get; set; }
+    public long InitializationMicroseconds { get; set; }
+
+    public override string ToString() => $"execution {ExecutionMicroseconds / 1000.0:0.###} ms, init {InitializationMicroseconds / 1000.0:0.###} ms";
+}
+
+public sealed class ExecutionStats
+{
+    /// <summary>Peak memory used by the sandbox, MB (AWS "Max Memory Used"; local: cgroup or /proc).</summary>
+    public double? MemoryUsedMB { get; set; }
+    public bool ColdStart { get; set; }
+    public bool Failure { get; set; }
+
+    public override string ToString() => $"cold {ColdStart}, failed {Failure}, memory {MemoryUsedMB?.ToString("0.#") ?? "-"} MB";
+}
+
+public sealed class ExecutionBilling
+{
+    /// <summary>Configured memory the provider billed for, MB.</summary>
+    public int? MemoryMB { get; set; }
+    /// <summary>Billed duration, ms.</summary>
+    public long? BilledTimeMilliseconds { get; set; }
+    /// <summary>GB-seconds: billed seconds x memory GB (1024 MB).</summary>
+    public double GBSeconds { get; set; }
+
+    /// <summary>Fills in GB-seconds from billed time and memory as SeBS does.</summary>
+    public void Recompute()
+    {
+        if (BilledTimeMilliseconds is { } ms && MemoryMB is { } mb)
+            GBSeconds = ms / 1000.0 * (mb / 1024.0);
+    }
+
+    public override string ToString() => $"{BilledTimeMilliseconds?.ToString() ?? "-"} ms x {MemoryMB?.ToString() ?? "-"} MB = {GBSeconds:0.######} GB-s";
+}
+
+/// <summary>
+/// One invocation of one function. Nested objects keep SeBS's structure (and units) so results files stay compatible;
+/// the flat properties in milliseconds are what tables, Where-Object and Export-Csv use.
+/// </summary>
+public sealed class ExecutionResult
+{
+    // Context, so a result makes sense on its own in a pipeline or a CSV row.
+    public string Benchmark { get; set; } = "";
+    public string Platform { get; set; } = "";
+    public string Language { get; set; } = "";
+    public string LanguageVersion { get; set; } = "";
+    public string FunctionName { get; set; } = "";
+    public string Region { get; set; } = "";
+    public string Trigger { get; set; } = "";
+    public string Size { get; set; } = "";
+    /// <summary>0-based position of this invocation in its run.</summary>
+    public int Invocation { get; set; }
+    public string RequestId { get; set; } = "";
+    public string ContainerId { get; set; } = "";
+    /// <summary>Configured function memory, MB.</summary>
+    public int FunctionMemoryMB { get; set; }
+
+    public ExecutionTimes Times { get; set; } = new();
+    public ProviderTimes ProviderTimes { get; set; } = new();
+    public ExecutionStats Stats { get; set; } = new();
+    public ExecutionBilling Billing { get; set; } = new();
+    /// <summary>The wrapper's whole response (SeBS <c>output</c>): begin, end, is_cold, request_id, result, ...</summary>
+    public JsonObject? Output { get; set; }
+    /// <summary>Why the invocation failed, when it did.</summary>
+    public string? ErrorMessage { get; set; }
+    /// <summary>Set by -Validate: whether the output passed the benchmark's check (null: not validated).</summary>
+    public bool? Valid { get; set; }
+    public string? ValidationMessage { get; set; }
+
+    // Flat view, milliseconds.
+    public bool IsCold => Stats.ColdStart;
+    public bool Failed => Stats.Failure;
+    public double ClientMs => Times.ClientMicroseconds / 1000.0;
+    public double BenchmarkMs => Times.BenchmarkMicroseconds / 1000.0;
+    public double ProviderMs => ProviderTimes.ExecutionMicroseconds / 1000.0;
+    public double InitMs => ProviderTimes.InitializationMicroseconds / 1000.0;
+    public double? MemoryMB => Stats.MemoryUsedMB;
+    public long? BilledMs => Billing.BilledTimeMilliseconds;
+    public double GBSeconds => Billing.GBSeconds;
+
+    /// <summary>The benchmark's own return value (the <c>result</c> field of the wrapper output).</summary>
+    public JsonNode? Result => Output?["result"];
+
+    public override string ToString() =>
+        $"{Benchmark} {Platform}/{Language} #{Invocation} {(Failed ? "FAILED" : IsCold ? "cold" : "warm")} client={ClientMs:0.###}ms benchmark={BenchmarkMs:0.###}ms";
+}

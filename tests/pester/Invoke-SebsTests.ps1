@@ -1,0 +1,28 @@
+# Runs every *.Tests.ps1 here against the built module in this (fresh) pwsh, and writes the counts as JSON.
+param(
+    [Parameter(Mandatory)][string]$ModulePath,
+    [Parameter(Mandatory)][string]$PesterPath,
+    [Parameter(Mandatory)][string]$ResultPath,
+    [string[]]$Tag,
+    [string[]]$ExcludeTag
+)
+$ErrorActionPreference = 'Stop'
+$env:PSModulePath = $PesterPath + [IO.Path]::PathSeparator + $env:PSModulePath
+Import-Module Pester -RequiredVersion 5.7.1
+$env:SEBS_TEST_MODULE = (Resolve-Path (Join-Path $ModulePath 'Sebs.psd1')).Path
+
+$config = New-PesterConfiguration
+$config.Run.Path = $PSScriptRoot
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Detailed'
+$config.TestResult.Enabled = $true
+$config.TestResult.OutputPath = [IO.Path]::ChangeExtension($ResultPath, '.xml')
+if ($Tag) { $config.Filter.Tag = $Tag }
+if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag }
+$result = Invoke-Pester -Configuration $config
+[ordered]@{
+    Passed  = $result.PassedCount
+    Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    Skipped = $result.SkippedCount
+} | ConvertTo-Json | Set-Content -Path $ResultPath
+exit ([int]($result.Result -ne 'Passed'))
