@@ -11,7 +11,18 @@
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('Sebs.Format.ps1xml')
     CmdletsToExport      = @(
+        'Clear-SebsCache'
         'Get-SebsBenchmark'
+        'Get-SebsCache'
+        'Get-SebsConfig'
+        'Get-SebsFunction'
+        'Get-SebsMetrics'
+        'Invoke-SebsBenchmark'
+        'New-SebsCodePackage'
+        'New-SebsConfig'
+        'New-SebsFunction'
+        'Remove-SebsFunction'
+        'Update-SebsFunction'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -91,6 +91,8 @@ public sealed class ExecutionResult
     public JsonObject? Output { get; set; }
     /// <summary>Why the invocation failed, when it did.</summary>
     public string? ErrorMessage { get; set; }
+    /// <summary>True when the invocation was abandoned because it exceeded the function timeout.</summary>
+    public bool TimedOut { get; set; }
     /// <summary>Set by -Validate: whether the output passed the benchmark's check (null: not validated).</summary>
     public bool? Valid { get; set; }
     public string? ValidationMessage { get; set; }

@@ -1,0 +1,71 @@
+using System.Management.Automation;
+using Sebs.Cmdlets.Infrastructure;
+using Sebs.Core;
+using Sebs.Core.Caching;
+
+namespace Sebs.Cmdlets.Commands;
+
+[Cmdlet(VerbsCommon.Get, "SebsCache")]
+[OutputType(typeof(CacheEntry))]
+public sealed class GetSebsCacheCommand : SebsCmdlet
+{
+    /// <summary>Only entries of these benchmarks (wildcards allowed).</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [Alias("Name")]
+    public string[]? Benchmark { get; set; }
+
+    /// <summary>The cache folder (default: per user, or $env:SEBS_CACHE).</summary>
+    [Parameter] public string? CachePath { get; set; }
+
+    /// <summary>Only entries of this kind.</summary>
+    [Parameter]
+    [ValidateSet("CodePackage", "Function", "Storage")]
+    public string? Kind { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var cache = SebsSession.OpenCache(CachePath is null ? null : GetUnresolvedProviderPathFromPSPath(CachePath));
+            var patterns = (Benchmark ?? new[] { "*" }).Select(b => new WildcardPattern(b, WildcardOptions.IgnoreCase)).ToArray();
+            foreach (var entry in cache.Entries())
+                if (patterns.Any(p => p.IsMatch(entry.Benchmark)) && (Kind is null || entry.Kind == Kind))
+                    WriteObject(entry);
+        }
+        catch (SebsException ex) { ThrowSebsError(ex, CachePath); }
+    }
+}
+
+[Cmdlet(VerbsCommon.Clear, "SebsCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(CacheEntry))]
+public sealed class ClearSebsCacheCommand : SebsCmdlet
+{
+    /// <summary>Clear only these benchmarks (wildcards allowed); all when omitted.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [Alias("Name")]
+    public string[]? Benchmark { get; set; }
+
+    [Parameter] public string? CachePath { get; set; }
+
+    /// <summary>Write the entries that were removed.</summary>
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var cache = SebsSession.OpenCache(CachePath is null ? null : GetUnresolvedProviderPathFromPSPath(CachePath));
+            var patterns = (Benchmark ?? new[] { "*" }).Select(b => new WildcardPattern(b, WildcardOptions.IgnoreCase)).ToArray();
+            foreach (var name in cache.Benchmarks().Where(b => patterns.Any(p => p.IsMatch(b))).ToList())
+            {
+                if (!ShouldProcess($"{name} in {cache.Root}", "Clear cached packages, functions and storage entries")) continue;
+                var removed = PassThru ? cache.Entries().Where(e => e.Benchmark == name).ToList() : null;
+                cache.Clear(name);
+                if (removed is not null) WriteObject(removed, enumerateCollection: true);
+            }
+        }
+        catch (SebsException ex) { ThrowSebsError(ex, CachePath); }
+    }
+}

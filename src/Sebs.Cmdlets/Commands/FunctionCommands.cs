@@ -1,0 +1,220 @@
+using System.Management.Automation;
+using Sebs.Cmdlets.Infrastructure;
+using Sebs.Core;
+using Sebs.Core.Packaging;
+using Sebs.Core.Platforms;
+using Sebs.Core.Running;
+
+namespace Sebs.Cmdlets.Commands;
+
+/// <summary>Shared parameters of the cmdlets that build or deploy one benchmark's function.</summary>
+public abstract class SebsFunctionDeployCmdlet : SebsPlatformCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(BenchmarkNameCompleter))]
+    [Alias("Benchmark")]
+    public string Name { get; set; } = "";
+
+    [Parameter]
+    [ValidateSet("python", "nodejs", IgnoreCase = true)]
+    public string Language { get; set; } = "python";
+
+    [Parameter]
+    public string? LanguageVersion { get; set; }
+
+    /// <summary>Extra benchmark folders.</summary>
+    [Parameter]
+    public string[]? BenchmarkPath { get; set; }
+
+    protected InvokeRequest? BuildRequest(int? memory = null, int? timeout = null, bool updateCode = false, string? functionName = null)
+    {
+        try
+        {
+            return new InvokeRequest
+            {
+                Benchmark = Catalog(BenchmarkPath).Get(Name),
+                Language = LanguageRuntimes.NormalizeLanguage(Language),
+                LanguageVersion = LanguageVersion,
+                MemoryMB = memory,
+                TimeoutSeconds = timeout,
+                UpdateCode = updateCode,
+                FunctionName = functionName,
+            };
+        }
+        catch (SebsException ex)
+        {
+            WriteSebsError(ex, Name);
+            return null;
+        }
+    }
+}
+
+[Cmdlet(VerbsCommon.New, "SebsCodePackage", SupportsShouldProcess = true)]
+[OutputType(typeof(CodePackage))]
+public sealed class NewSebsCodePackageCommand : SebsFunctionDeployCmdlet
+{
+    /// <summary>Rebuild even when the cached package is up to date.</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (BuildRequest(updateCode: Force) is not { } request) return;
+        if (!ShouldProcess($"{request.Benchmark.Name} ({request.Language})", "Build code package")) return;
+        try
+        {
+            RunAsync(async (queue, ct) =>
+            {
+                var runner = SebsSession.Runner(OpenPlatform(queue), Cache, queue);
+                queue.WriteObject(await runner.BuildAsync(request, ct).ConfigureAwait(false));
+            });
+        }
+        catch (PipelineStoppedException) { throw; }
+        catch (Exception ex) { WriteError(ToErrorRecord(ex, Name)); }
+    }
+}
+
+[Cmdlet(VerbsCommon.New, "SebsFunction", SupportsShouldProcess = true)]
+[OutputType(typeof(SebsFunction))]
+public sealed class NewSebsFunctionCommand : SebsFunctionDeployCmdlet
+{
+    [Parameter] [ValidateRange(64, 32768)] public int Memory { get; set; }
+    [Parameter] [ValidateRange(1, 3600)] public int Timeout { get; set; }
+    [Parameter] public string? FunctionName { get; set; }
+    /// <summary>Rebuild the code package and redeploy even when nothing changed.</summary>
+    [Parameter] public SwitchParameter UpdateCode { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (BuildRequest(Memory > 0 ? Memory : null, Timeout > 0 ? Timeout : null, UpdateCode, FunctionName) is not { } request) return;
+        if (!ShouldProcess($"{request.Benchmark.Name} ({request.Language}) on {PlatformName}", "Deploy function")) return;
+        try
+        {
+            RunAsync(async (queue, ct) =>
+            {
+                var runner = SebsSession.Runner(OpenPlatform(queue), Cache, queue);
+                var (function, _, action) = await runner.DeployAsync(request, ct).ConfigureAwait(false);
+                queue.Verbose($"{action}: {function.Name}");
+                function.IsRunning = true;
+                queue.WriteObject(function);
+            });
+        }
+        catch (PipelineStoppedException) { throw; }
+        catch (Exception ex) { WriteError(ToErrorRecord(ex, Name)); }
+    }
+}
+
+[Cmdlet(VerbsData.Update, "SebsFunction", SupportsShouldProcess = true)]
+[OutputType(typeof(SebsFunction))]
+public sealed class UpdateSebsFunctionCommand : SebsFunctionDeployCmdlet
+{
+    [Parameter] [ValidateRange(64, 32768)] public int Memory { get; set; }
+    [Parameter] [ValidateRange(1, 3600)] public int Timeout { get; set; }
+    [Parameter] public string? FunctionName { get; set; }
+    /// <summary>Rebuild the code package and redeploy even when its hash is unchanged.</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (BuildRequest(Memory > 0 ? Memory : null, Timeout > 0 ? Timeout : null, Force, FunctionName) is not { } request) return;
+        if (!ShouldProcess($"{request.Benchmark.Name} ({request.Language}) on {PlatformName}", "Update function code and configuration")) return;
+        try
+        {
+            RunAsync(async (queue, ct) =>
+            {
+                var runner = SebsSession.Runner(OpenPlatform(queue), Cache, queue);
+                var (function, _, action) = await runner.DeployAsync(request, ct).ConfigureAwait(false);
+                queue.Verbose($"{action}: {function.Name}");
+                function.IsRunning = true;
+                queue.WriteObject(function);
+            });
+        }
+        catch (PipelineStoppedException) { throw; }
+        catch (Exception ex) { WriteError(ToErrorRecord(ex, Name)); }
+    }
+}
+
+[Cmdlet(VerbsCommon.Get, "SebsFunction")]
+[OutputType(typeof(SebsFunction))]
+public sealed class GetSebsFunctionCommand : SebsPlatformCmdlet
+{
+    /// <summary>Function name (wildcards allowed).</summary>
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    public string Name { get; set; } = "*";
+
+    /// <summary>Only functions of these benchmarks.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string[]? Benchmark { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var pattern = new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+        var benchmarks = Benchmark is { Length: > 0 } ? Benchmark : Cache.Benchmarks().ToArray();
+        foreach (var b in benchmarks)
+        {
+            foreach (var json in Cache.GetFunctions(b, PlatformName))
+            {
+                var function = SebsFunction.FromJson(json, PlatformName);
+                if (!pattern.IsMatch(function.Name)) continue;
+                if (function.Url is { } url) function.IsRunning = Probe(url);
+                WriteObject(function);
+            }
+        }
+    }
+
+    /// <summary>A quick liveness check that needs no platform assembly (GET &lt;url&gt;alive).</summary>
+    private static bool Probe(string url)
+    {
+        try
+        {
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+            return client.GetAsync(new Uri(new Uri(url), "alive")).GetAwaiter().GetResult().IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException) { return false; }
+    }
+}
+
+[Cmdlet(VerbsCommon.Remove, "SebsFunction", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Object")]
+[OutputType(typeof(SebsFunction))]
+public sealed class RemoveSebsFunctionCommand : SebsPlatformCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Object")]
+    public SebsFunction[] InputObject { get; set; } = Array.Empty<SebsFunction>();
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]
+    [SupportsWildcards]
+    public string Name { get; set; } = "";
+
+    [Parameter] public SwitchParameter Force { get; set; }
+    /// <summary>Write each removed function to the pipeline.</summary>
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        IEnumerable<SebsFunction> targets = InputObject;
+        if (ParameterSetName == "Name")
+        {
+            var pattern = new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+            targets = Cache.Benchmarks().SelectMany(b => Cache.GetFunctions(b, PlatformName))
+                .Select(j => SebsFunction.FromJson(j, PlatformName)).Where(f => pattern.IsMatch(f.Name)).ToList();
+        }
+        foreach (var function in targets)
+        {
+            // -Force skips the confirmation prompt; -WhatIf still only reports.
+            var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
+            if (!(Force && !whatIf) && !ShouldProcess($"{function.Name} on {function.Platform}", "Remove function")) continue;
+            try
+            {
+                RunAsync(async (queue, ct) =>
+                {
+                    var platform = SebsSession.Platform(function.Platform, Config, Cache, new Dictionary<string, object?> { ["Sandbox"] = Sandbox }, queue);
+                    await platform.DeleteFunctionAsync(function, ct).ConfigureAwait(false);
+                    function.IsRunning = false;
+                    if (PassThru) queue.WriteObject(function);
+                });
+            }
+            catch (PipelineStoppedException) { throw; }
+            catch (Exception ex) { WriteError(ToErrorRecord(ex, function.Name)); }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Management.Automation;
+using Sebs.Cmdlets.Infrastructure;
+using Sebs.Core.Platforms;
+using Sebs.Core.Results;
+
+namespace Sebs.Cmdlets.Commands;
+
+/// <summary>
+/// With -InputObject: fills provider-side times, billing and memory into results (SeBS's "benchmark process") and
+/// passes them on. Without: the platform's own measurements (local: memory per sandbox).
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "SebsMetrics", DefaultParameterSetName = "Platform")]
+[OutputType(typeof(ExecutionResult), ParameterSetName = new[] { "Results" })]
+[OutputType(typeof(MemoryStatistics), ParameterSetName = new[] { "Platform" })]
+public sealed class GetSebsMetricsCommand : SebsPlatformCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Results")]
+    public ExecutionResult[] InputObject { get; set; } = Array.Empty<ExecutionResult>();
+
+    /// <summary>Only sandboxes of this function (wildcards allowed).</summary>
+    [Parameter(ParameterSetName = "Platform")]
+    [SupportsWildcards]
+    public string FunctionName { get; set; } = "*";
+
+    private readonly List<ExecutionResult> _results = new();
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == "Results") _results.AddRange(InputObject);
+    }
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            if (ParameterSetName == "Platform") WritePlatformMetrics();
+            else EnrichResults();
+        }
+        catch (PipelineStoppedException) { throw; }
+        catch (Exception ex) { WriteError(ToErrorRecord(ex)); }
+        base.EndProcessing();
+    }
+
+    private void WritePlatformMetrics()
+    {
+        var pattern = new WildcardPattern(FunctionName, WildcardOptions.IgnoreCase);
+        var platform = OpenPlatform(DirectLog);
+        if (platform is not IMemoryStatisticsSource source)
+        {
+            WriteWarning($"{PlatformName} measures no memory itself; pipe results in to fetch provider metrics.");
+            return;
+        }
+        foreach (var stats in source.MemoryStatistics().Where(s => pattern.IsMatch(s.FunctionName)))
+            WriteObject(stats);
+    }
+
+    private void EnrichResults()
+    {
+        // Results may come from several platforms and functions; each function's window is its own results' span.
+        foreach (var group in _results.GroupBy(r => (r.Platform, r.FunctionName)))
+        {
+            var platformName = PlatformNames.Parse(group.Key.Platform);
+            var list = group.ToList();
+            RunAsync(async (queue, ct) =>
+            {
+                var platform = SebsSession.Platform(platformName, Config, Cache, new Dictionary<string, object?> { ["Sandbox"] = Sandbox }, queue);
+                if (platform.Metrics is { } metrics)
+                {
+                    var function = list[0];
+                    var fn = new SebsFunction
+                    {
+                        Name = function.FunctionName, Benchmark = function.Benchmark, Platform = platformName, Region = function.Region,
+                        Config = new FunctionConfig(function.FunctionMemoryMB, 0, function.Language, function.LanguageVersion),
+                    };
+                    await metrics.EnrichAsync(fn, list.Min(r => r.Times.ClientBegin), list.Max(r => r.Times.ClientEnd), list, ct).ConfigureAwait(false);
+                }
+                foreach (var r in list) queue.WriteObject(r);
+            });
+        }
+    }
+}

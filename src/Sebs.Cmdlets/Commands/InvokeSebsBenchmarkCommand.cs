@@ -1,0 +1,125 @@
+using System.Collections;
+using System.Management.Automation;
+using Sebs.Cmdlets.Infrastructure;
+using Sebs.Core;
+using Sebs.Core.Platforms;
+using Sebs.Core.Results;
+using Sebs.Core.Running;
+
+namespace Sebs.Cmdlets.Commands;
+
+[Cmdlet(VerbsLifecycle.Invoke, "SebsBenchmark", SupportsShouldProcess = true)]
+[OutputType(typeof(ExecutionResult))]
+public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(BenchmarkNameCompleter))]
+    [Alias("Benchmark")]
+    public string Name { get; set; } = "";
+
+    [Parameter(Position = 1)]
+    [ValidateSet("test", "small", "large", IgnoreCase = true)]
+    public string Size { get; set; } = "test";
+
+    [Parameter]
+    [ValidateSet("python", "nodejs", IgnoreCase = true)]
+    public string Language { get; set; } = "python";
+
+    [Parameter]
+    public string? LanguageVersion { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 1_000_000)]
+    public int Repetitions { get; set; } = 5;
+
+    [Parameter]
+    [ValidateRange(1, 10_000)]
+    public int Concurrency { get; set; } = 1;
+
+    [Parameter]
+    [ValidateSet("Http", "Library", IgnoreCase = true)]
+    public string Trigger { get; set; } = "Http";
+
+    /// <summary>Function memory in MB (default: the benchmark's).</summary>
+    [Parameter]
+    [ValidateRange(64, 32768)]
+    public int Memory { get; set; }
+
+    /// <summary>Function timeout in seconds (default: the benchmark's).</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int Timeout { get; set; }
+
+    /// <summary>The event to send instead of the generated input: a hashtable, an object or a JSON string.</summary>
+    [Parameter]
+    public object? Payload { get; set; }
+
+    [Parameter] public SwitchParameter UpdateCode { get; set; }
+    [Parameter] public SwitchParameter UpdateStorage { get; set; }
+    /// <summary>Make every invocation a cold start (a fresh sandbox locally; an environment change in the cloud).</summary>
+    [Parameter] public SwitchParameter ColdStart { get; set; }
+    [Parameter] public string? FunctionName { get; set; }
+    /// <summary>Values for input placeholders {{setting:NAME}} (e.g. the URL 120.uploader downloads).</summary>
+    [Parameter] public Hashtable? Setting { get; set; }
+    /// <summary>Root of the SeBS benchmark data (default: $env:SEBS_BENCHMARK_DATA).</summary>
+    [Parameter] public string? DataPath { get; set; }
+    /// <summary>Extra benchmark folders.</summary>
+    [Parameter] public string[]? BenchmarkPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var catalog = Catalog(BenchmarkPath);
+        InvokeRequest request;
+        try
+        {
+            var benchmark = catalog.Get(Name);
+            request = new InvokeRequest
+            {
+                Benchmark = benchmark,
+                Size = Size.ToLowerInvariant(),
+                Language = Language.ToLowerInvariant(),
+                LanguageVersion = LanguageVersion,
+                Repetitions = Repetitions,
+                Concurrency = Concurrency,
+                Trigger = Enum.Parse<TriggerType>(Trigger, ignoreCase: true),
+                MemoryMB = Memory > 0 ? Memory : null,
+                TimeoutSeconds = Timeout > 0 ? Timeout : null,
+                Payload = Payload is null ? null : JsonConversion.ToJsonObject(Payload),
+                UpdateCode = UpdateCode || Config.UpdateCode,
+                UpdateStorage = UpdateStorage || Config.UpdateStorage,
+                ColdStart = ColdStart,
+                FunctionName = FunctionName,
+                Settings = Setting?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "") ?? new Dictionary<string, string>(),
+                DataRoot = DataPath is not null ? GetUnresolvedProviderPathFromPSPath(DataPath) : Environment.GetEnvironmentVariable("SEBS_BENCHMARK_DATA"),
+            };
+        }
+        catch (Exception ex) when (ex is SebsException or ArgumentException or System.Text.Json.JsonException)
+        {
+            WriteError(ToErrorRecord(ex is SebsException ? ex : new SebsException("Sebs.InvalidPayload", SebsErrorKind.InvalidArgument, ex.Message, ex), Name));
+            return;
+        }
+
+        if (!ShouldProcess($"{request.Benchmark.Name} ({request.Language}) on {PlatformName}", $"Deploy and invoke {Repetitions} time(s)"))
+            return;
+
+        try
+        {
+            RunAsync(async (queue, ct) =>
+            {
+                var platform = OpenPlatform(queue);
+                var runner = SebsSession.Runner(platform, Cache, queue);
+                await foreach (var result in runner.RunAsync(request, queue, ct).ConfigureAwait(false))
+                {
+                    if (result.Failed)
+                        queue.Warning($"Invocation {result.Invocation} of {result.FunctionName} failed: {result.ErrorMessage}");
+                    queue.WriteObject(result);
+                }
+            });
+        }
+        catch (PipelineStoppedException) { throw; }
+        catch (Exception ex)
+        {
+            WriteError(ToErrorRecord(ex, Name));
+        }
+    }
+}

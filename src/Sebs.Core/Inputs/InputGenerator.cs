@@ -1,0 +1,148 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Sebs.Core.Benchmarks;
+using Sebs.Core.Caching;
+using Sebs.Core.Diagnostics;
+using Sebs.Core.Platforms;
+
+namespace Sebs.Core.Inputs;
+
+/// <summary>Where input generation runs: the storage to upload to, data folders and user settings.</summary>
+public sealed record InputContext(IObjectStorage Storage, PlatformName Platform, SebsCache Cache, string? DataRoot,
+    IReadOnlyDictionary<string, string> Settings, bool ReplaceExisting, ISebsLog Log);
+
+/// <summary>
+/// Produces a benchmark's payload from its declarative <c>input.json</c>: bucket prefixes as SeBS names them
+/// (<c>&lt;benchmark&gt;-&lt;i&gt;-input</c>), files uploaded once (remembered in the cache), and the payload for the size
+/// with placeholders <c>{{bucket}}</c>, <c>{{input:N}}</c>, <c>{{output:N}}</c> and <c>{{setting:NAME}}</c> filled in.
+/// </summary>
+public static partial class InputGenerator
+{
+    [GeneratedRegex(@"\{\{\s*(bucket|input:\d+|output:\d+|setting:[A-Za-z0-9_.-]+)\s*\}\}")]
+    private static partial Regex Placeholder();
+
+    public static async Task<JsonObject> GenerateAsync(Benchmark benchmark, string size, InputContext context, CancellationToken ct)
+    {
+        size = InputSizes.Normalize(size);
+        var specPath = Path.Combine(benchmark.Path, "input.json");
+        if (benchmark.InputGenerator != InputGeneratorKind.Declarative)
+            throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.InvalidOperation,
+                benchmark.InputGenerator == InputGeneratorKind.None
+                    ? $"Benchmark {benchmark.Name} has no input generator; give the payload with -Payload."
+                    : $"Benchmark {benchmark.Name} uses a SeBS input.py; run it with the SeBS input runner.", target: benchmark.Name);
+        JsonObject spec;
+        try
+        {
+            spec = JsonNode.Parse(File.ReadAllText(specPath), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }) as JsonObject
+                   ?? throw new JsonException("the top level must be an object");
+        }
+        catch (JsonException ex)
+        {
+            throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.InvalidData,
+                $"{specPath}: {ex.Message}", ex, benchmark.Name);
+        }
+
+        int inputs = spec["buckets"]?["input"]?.GetValue<int>() ?? 0;
+        int outputs = spec["buckets"]?["output"]?.GetValue<int>() ?? 0;
+        var inputPrefixes = Enumerable.Range(0, inputs).Select(i => $"{benchmark.Name}-{i}-input").ToArray();
+        var outputPrefixes = Enumerable.Range(0, outputs).Select(i => $"{benchmark.Name}-{i}-output").ToArray();
+        if (inputs + outputs > 0)
+        {
+            await context.Storage.EnsureBucketAsync(context.Storage.BenchmarksBucket, ct).ConfigureAwait(false);
+            await UploadAsync(benchmark, spec, inputPrefixes, outputPrefixes, context, ct).ConfigureAwait(false);
+        }
+
+        var payload = spec["payload"] is JsonObject common ? (JsonObject)common.DeepClone() : new JsonObject();
+        if (spec["sizes"]?[size] is JsonObject forSize)
+            foreach (var (k, v) in forSize) payload[k] = v?.DeepClone();
+        else if (spec["sizes"] is not null)
+            throw new SebsException(SebsErrorIds.UnknownSize, SebsErrorKind.InvalidArgument,
+                $"Benchmark {benchmark.Name} defines no input of size '{size}'.", target: benchmark.Name);
+
+        string Resolve(Match m)
+        {
+            var token = m.Groups[1].Value;
+            if (token == "bucket") return context.Storage.BenchmarksBucket;
+            var (kind, arg) = (token[..token.IndexOf(':')], token[(token.IndexOf(':') + 1)..]);
+            return kind switch
+            {
+                "input" => Index(inputPrefixes, arg, "input"),
+                "output" => Index(outputPrefixes, arg, "output"),
+                _ => context.Settings.TryGetValue(arg, out var v) ? v
+                    : throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.InvalidArgument,
+                        $"Benchmark {benchmark.Name} needs the setting '{arg}' (give it with -Setting @{{'{arg}' = ...}}).", target: benchmark.Name),
+            };
+        }
+        string Index(string[] prefixes, string arg, string what) =>
+            int.Parse(arg) < prefixes.Length ? prefixes[int.Parse(arg)]
+                : throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.InvalidData,
+                    $"{specPath}: {{{{{what}:{arg}}}}} but only {prefixes.Length} {what} prefixes are declared.", target: benchmark.Name);
+
+        return (JsonObject)Substitute(payload, Resolve)!;
+    }
+
+    private static JsonNode? Substitute(JsonNode? node, Func<Match, string> resolve) => node switch
+    {
+        JsonObject o => new JsonObject(o.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, Substitute(kv.Value, resolve)))),
+        JsonArray a => new JsonArray(a.Select(x => Substitute(x, resolve)).ToArray()),
+        JsonValue v when v.TryGetValue<string>(out var s) => JsonValue.Create(Placeholder().Replace(s, m => resolve(m))),
+        _ => node?.DeepClone(),
+    };
+
+    private static async Task UploadAsync(Benchmark benchmark, JsonObject spec, string[] inputPrefixes, string[] outputPrefixes,
+        InputContext context, CancellationToken ct)
+    {
+        if (spec["uploads"] is not JsonArray uploads || uploads.Count == 0) return;
+        var cached = context.Cache.GetStorage(benchmark.Name, context.Platform);
+        var sameBucket = cached?["bucket"]?.GetValue<string>() == context.Storage.BenchmarksBucket;
+        var samePrefixes = cached?["input"] is JsonArray ci && ci.Select(x => x?.GetValue<string>()).SequenceEqual(inputPrefixes);
+        if (sameBucket && samePrefixes && cached?["input_uploaded"]?.GetValue<bool>() == true && !context.ReplaceExisting)
+        {
+            context.Log.Verbose($"Input of {benchmark.Name} is already uploaded to {context.Storage.BenchmarksBucket}.");
+            return;
+        }
+
+        var dataDir = ResolveDataDir(benchmark, spec, context.DataRoot);
+        foreach (var upload in uploads.OfType<JsonObject>())
+        {
+            var idx = upload["input"]?.GetValue<int>() ?? 0;
+            var include = upload["include"]?.GetValue<string>() ?? "*";
+            var recursive = upload["recursive"]?.GetValue<bool>() ?? false;
+            var prefix = inputPrefixes[idx];
+            var existing = context.ReplaceExisting ? new HashSet<string>()
+                : (await context.Storage.ListAsync(context.Storage.BenchmarksBucket, prefix + "/", ct).ConfigureAwait(false)).ToHashSet();
+            var files = Directory.EnumerateFiles(dataDir, include, recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
+                .OrderBy(f => f, StringComparer.Ordinal).ToList();
+            if (files.Count == 0)
+                throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.ObjectNotFound,
+                    $"No input files matching '{include}' in '{dataDir}' for {benchmark.Name}.", target: benchmark.Name);
+            foreach (var file in files)
+            {
+                var key = prefix + "/" + Path.GetRelativePath(dataDir, file).Replace('\\', '/');
+                if (existing.Contains(key)) continue;
+                context.Log.Verbose($"Uploading {file} -> {context.Storage.BenchmarksBucket}/{key}");
+                await context.Storage.UploadAsync(context.Storage.BenchmarksBucket, key, file, ct).ConfigureAwait(false);
+            }
+        }
+        context.Cache.SetStorage(benchmark.Name, context.Platform, new JsonObject
+        {
+            ["bucket"] = context.Storage.BenchmarksBucket,
+            ["input"] = new JsonArray(inputPrefixes.Select(p => (JsonNode)p).ToArray()),
+            ["output"] = new JsonArray(outputPrefixes.Select(p => (JsonNode)p).ToArray()),
+            ["input_uploaded"] = true,
+        });
+    }
+
+    /// <summary>Benchmark data: the <c>data</c> folder of input.json under the data root (SEBS_BENCHMARK_DATA, -DataPath).</summary>
+    private static string ResolveDataDir(Benchmark benchmark, JsonObject spec, string? dataRoot)
+    {
+        var rel = spec["data"]?.GetValue<string>() ?? Path.Combine(benchmark.Group, benchmark.Name);
+        var candidates = new[] { dataRoot is null ? null : Path.Combine(dataRoot, rel), Path.Combine(benchmark.Path, "data") }
+            .Where(p => p is not null && Directory.Exists(p)).ToList();
+        return candidates.FirstOrDefault()
+            ?? throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.ObjectNotFound,
+                $"Benchmark {benchmark.Name} needs input data '{rel}' but no data root has it. Give -DataPath or set SEBS_BENCHMARK_DATA " +
+                "to a clone of the SeBS benchmark data (see benchmark-data/README.md).", target: benchmark.Name);
+    }
+}

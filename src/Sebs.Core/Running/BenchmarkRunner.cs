@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Sebs.Core.Caching;
+using Sebs.Core.Diagnostics;
+using Sebs.Core.Inputs;
+using Sebs.Core.Packaging;
+using Sebs.Core.Platforms;
+using Sebs.Core.Results;
+
+namespace Sebs.Core.Running;
+
+/// <summary>
+/// The one data path: code package (cached by hash) -> function (created, updated or reused) -> input (uploaded
+/// once) -> invocations, streamed as they complete. Experiments compose the same steps.
+/// </summary>
+public sealed class BenchmarkRunner
+{
+    private readonly IPlatform _platform;
+    private readonly SebsCache _cache;
+    private readonly CodePackageBuilder _builder;
+    private readonly ISebsLog _log;
+
+    public BenchmarkRunner(IPlatform platform, SebsCache cache, CodePackageBuilder builder, ISebsLog? log = null)
+    {
+        _platform = platform;
+        _cache = cache;
+        _builder = builder;
+        _log = log ?? NullSebsLog.Instance;
+    }
+
+    public IPlatform Platform => _platform;
+
+    public Task<CodePackage> BuildAsync(InvokeRequest request, CancellationToken ct)
+    {
+        var language = LanguageRuntimes.NormalizeLanguage(request.Language);
+        var version = LanguageRuntimes.ResolveVersion(_platform.Name, language, request.LanguageVersion);
+        return _builder.BuildAsync(new PackageRequest(request.Benchmark, _platform.Name, language, version, request.Architecture, request.UpdateCode),
+            _platform.DependencyInstaller(language, version), ct);
+    }
+
+    /// <summary>SeBS's get_function: build, then create the function, or reuse/update the cached one.</summary>
+    public async Task<(SebsFunction Function, CodePackage Package, string Action)> DeployAsync(InvokeRequest request, CancellationToken ct)
+    {
+        var package = await BuildAsync(request, ct).ConfigureAwait(false);
+        var b = request.Benchmark;
+        var name = request.FunctionName ?? _platform.DefaultFunctionName(b, package.Language, package.LanguageVersion);
+        var config = new FunctionConfig(request.MemoryMB ?? b.MemoryMB, request.TimeoutSeconds ?? b.TimeoutSeconds,
+            package.Language, package.LanguageVersion, request.Architecture);
+        var env = _platform.FunctionEnvironment(b);
+
+        SebsFunction? function = null;
+        if (_cache.GetFunction(b.Name, _platform.Name, package.Language, name) is { } cachedJson)
+        {
+            var cached = SebsFunction.FromJson(cachedJson, _platform.Name);
+            if (await _platform.ReattachAsync(cached, ct).ConfigureAwait(false)) function = cached;
+            else _log.Verbose($"Cached function {name} is gone; creating it again.");
+        }
+
+        string action;
+        if (function is null)
+        {
+            function = await _platform.CreateFunctionAsync(name, package, config, env, ct).ConfigureAwait(false);
+            action = "Created";
+        }
+        else
+        {
+            action = "Reused";
+            if (function.Config != config)
+            {
+                _log.Verbose($"Configuration of {name} changed; updating.");
+                await _platform.UpdateConfigurationAsync(function, config, env, ct).ConfigureAwait(false);
+                function.Config = config;
+                action = "Updated";
+            }
+            if (function.CodeHash != package.Hash || package.Rebuilt)
+            {
+                _log.Verbose($"Code of {name} changed ({function.CodeHash} -> {package.Hash}); updating.");
+                await _platform.UpdateCodeAsync(function, package, env, ct).ConfigureAwait(false);
+                action = "Updated";
+            }
+        }
+        function.CodeHash = package.Hash;
+        _cache.SetFunction(b.Name, _platform.Name, package.Language, name, function.ToJson());
+        _log.Verbose($"{action} function {name} at {function.Url}.");
+        return (function, package, action);
+    }
+
+    public Task<JsonObject> PrepareInputAsync(InvokeRequest request, CancellationToken ct) =>
+        request.Payload is not null
+            ? Task.FromResult((JsonObject)request.Payload.DeepClone())
+            : InputGenerator.GenerateAsync(request.Benchmark, request.Size,
+                new InputContext(_platform.Storage, _platform.Name, _cache, request.DataRoot, request.Settings, request.UpdateStorage, _log), ct);
+
+    /// <summary>Deploys, prepares input and streams one result per invocation as it completes.</summary>
+    public async IAsyncEnumerable<ExecutionResult> RunAsync(InvokeRequest request, IProgress<SebsProgress>? progress,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        const string activity = "Invoke-SebsBenchmark";
+        progress?.Report(new SebsProgress(activity, $"Building and deploying {request.Benchmark.Name}"));
+        var (function, _, _) = await DeployAsync(request, ct).ConfigureAwait(false);
+        progress?.Report(new SebsProgress(activity, "Preparing input"));
+        var payload = await PrepareInputAsync(request, ct).ConfigureAwait(false);
+        await foreach (var r in InvokeAsync(function, payload, request, progress, ct).ConfigureAwait(false))
+            yield return r;
+    }
+
+    /// <summary>Invokes a deployed function N times with the given concurrency; results stream in completion order.</summary>
+    public async IAsyncEnumerable<ExecutionResult> InvokeAsync(SebsFunction function, JsonObject payload, InvokeRequest request,
+        IProgress<SebsProgress>? progress, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        const string activity = "Invoke-SebsBenchmark";
+        var trigger = _platform.GetTrigger(function, request.Trigger);
+        var total = Math.Max(1, request.Repetitions);
+        var concurrency = Math.Clamp(request.Concurrency, 1, total);
+        var channel = Channel.CreateUnbounded<ExecutionResult>(new UnboundedChannelOptions { SingleReader = true });
+        var clock = Stopwatch.StartNew();
+
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                for (var start = 0; start < total; start += concurrency)
+                {
+                    if (request.ColdStart)
+                        await _platform.EnforceColdStartAsync(new[] { function }, ct).ConfigureAwait(false);
+                    var batch = Enumerable.Range(start, Math.Min(concurrency, total - start)).Select(async i =>
+                    {
+                        var result = await trigger.InvokeAsync((JsonObject)payload.DeepClone(), ct).ConfigureAwait(false);
+                        Stamp(result, function, request, i);
+                        if (result.Failed)
+                            await _platform.RecoverAsync(function, result, ct).ConfigureAwait(false);
+                        await channel.Writer.WriteAsync(result, ct).ConfigureAwait(false);
+                    });
+                    await Task.WhenAll(batch).ConfigureAwait(false);
+                }
+                channel.Writer.TryComplete();
+            }
+            catch (Exception ex)
+            {
+                channel.Writer.TryComplete(ex);
+            }
+        }, ct);
+
+        var done = 0;
+        await foreach (var result in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            done++;
+            var remaining = TimeSpan.FromTicks(clock.Elapsed.Ticks / done * (total - done));
+            progress?.Report(new SebsProgress(activity, $"{function.Name}: {done} of {total} invocations", done, total, remaining));
+            yield return result;
+        }
+        await producer.ConfigureAwait(false);
+    }
+
+    private void Stamp(ExecutionResult result, SebsFunction function, InvokeRequest request, int index)
+    {
+        result.Benchmark = function.Benchmark;
+        result.Platform = _platform.Name.ToString();
+        result.Region = function.Region;
+        result.FunctionName = function.Name;
+        result.Language = function.Language;
+        result.LanguageVersion = function.LanguageVersion;
+        result.FunctionMemoryMB = function.MemoryMB;
+        result.Size = request.Payload is null ? request.Size : "custom";
+        result.Invocation = index;
+        if (string.IsNullOrEmpty(result.Trigger)) result.Trigger = request.Trigger.ToString().ToLowerInvariant();
+    }
+}

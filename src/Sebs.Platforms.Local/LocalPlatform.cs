@@ -1,0 +1,340 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Sebs.Core;
+using Sebs.Core.Benchmarks;
+using Sebs.Core.Diagnostics;
+using Sebs.Core.Invocation;
+using Sebs.Core.Packaging;
+using Sebs.Core.Platforms;
+using Sebs.Core.Results;
+using Sebs.Platforms.Local.Sandboxes;
+using Sebs.Platforms.Local.Storage;
+
+namespace Sebs.Platforms.Local;
+
+/// <summary>
+/// The local platform: each function is one sandbox (container or host process) serving HTTP on 127.0.0.1.
+/// A cold start is a fresh sandbox. Object storage is an S3-compatible endpoint from the config, or a folder.
+/// </summary>
+public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource
+{
+    public const string ResourceId = "local";
+    private readonly PlatformContext _context;
+    private readonly ISebsLog _log;
+    private readonly SandboxKind _requested;
+    private readonly ConcurrentDictionary<string, (SandboxInstance Instance, ISandboxHost Host)> _instances = new();
+    private readonly ConcurrentDictionary<string, LocalTrigger> _triggers = new();
+    private readonly MemoryMonitor _memory;
+    private readonly Lazy<DockerSandboxHost> _docker;
+    private readonly ProcessSandboxHost _process = new();
+    private readonly SemaphoreSlim _hostChoice = new(1, 1);
+    private ISandboxHost? _chosen;
+
+    public LocalPlatform(PlatformContext context)
+    {
+        _context = context;
+        _log = context.Log;
+        _requested = context.Options.TryGetValue("Sandbox", out var s) && s is not null
+            ? Enum.Parse<SandboxKind>(s.ToString()!, ignoreCase: true) : SandboxKind.Auto;
+        var interval = context.Options.TryGetValue("MemoryIntervalMs", out var ms) && ms is not null ? Convert.ToDouble(ms, CultureInfo.InvariantCulture) : 100;
+        _memory = new MemoryMonitor(TimeSpan.FromMilliseconds(Math.Max(10, interval)));
+        _docker = new Lazy<DockerSandboxHost>(() => new DockerSandboxHost(context.Options.TryGetValue("DockerEndpoint", out var e) ? e as string : null));
+        Storage = CreateStorage(out var storageEnv, out var writable);
+        _storageEnvironment = storageEnv;
+        _writableFolders = writable;
+    }
+
+    private readonly IReadOnlyDictionary<string, string> _storageEnvironment;
+    private readonly IReadOnlyList<string> _writableFolders;
+
+    public PlatformName Name => PlatformName.Local;
+    public string Region => "local";
+    public IObjectStorage Storage { get; }
+    public IMetricsSource? Metrics => new LocalMetricsSource(this);
+    internal string LogDirectory => Path.Combine(_context.Cache.Root, "local", "logs");
+
+    /// <summary>deployment.local.storage.object: {"type": "minio", "minio": {address, access_key, secret_key}} or a folder.</summary>
+    private IObjectStorage CreateStorage(out IReadOnlyDictionary<string, string> env, out IReadOnlyList<string> writable)
+    {
+        var bucket = "sebs-benchmarks-" + ResourceId;
+        var objectConfig = _context.Config.DeploymentSection(PlatformName.Local)["storage"]?["object"] as JsonObject;
+        var type = objectConfig?["type"]?.GetValue<string>();
+        if (type is "minio" or "s3" && objectConfig?[type] is JsonObject s3)
+        {
+            var address = s3["address"]?.GetValue<string>();
+            if (string.IsNullOrEmpty(address))
+                throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidData,
+                    $"deployment.local.storage.object.{type}.address is required (host:port of the S3-compatible endpoint).");
+            var endpoint = new S3Endpoint(address.Replace("http://", "", StringComparison.Ordinal),
+                s3["access_key"]?.GetValue<string>() ?? "", s3["secret_key"]?.GetValue<string>() ?? "");
+            env = new Dictionary<string, string>
+            {
+                ["MINIO_ADDRESS"] = endpoint.Address, ["MINIO_ACCESS_KEY"] = endpoint.AccessKey, ["MINIO_SECRET_KEY"] = endpoint.SecretKey,
+            };
+            writable = Array.Empty<string>();
+            _log.Verbose($"Local object storage: S3-compatible endpoint {endpoint.Address}.");
+            return new S3CompatibleStorage(endpoint, bucket);
+        }
+        var root = objectConfig?["directory"]?["path"]?.GetValue<string>() ?? Path.Combine(_context.Cache.Root, "local", "storage");
+        var storage = new DirectoryObjectStorage(root, bucket);
+        env = new Dictionary<string, string> { ["SEBS_STORAGE_DIR"] = storage.Root };
+        writable = new[] { storage.Root };
+        _log.Verbose($"Local object storage: folder {storage.Root}.");
+        return storage;
+    }
+
+    public IReadOnlyDictionary<string, string> FunctionEnvironment(Benchmark benchmark) => _storageEnvironment;
+
+    public string DefaultFunctionName(Benchmark benchmark, string language, string languageVersion) =>
+        $"sebs-{ResourceId}-{benchmark.Name}-{language}-{languageVersion}";
+
+    public IDependencyInstaller DependencyInstaller(string language, string languageVersion) => new HostDependencyInstaller(_log);
+
+    // ---- sandboxes -------------------------------------------------------------------------------
+
+    /// <summary>Docker when asked for, or (Auto) when an engine answers and the run image exists; else a host process.</summary>
+    private async Task<ISandboxHost> HostAsync(string language, string version, CancellationToken ct)
+    {
+        if (_chosen is not null) return _chosen;
+        await _hostChoice.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_chosen is not null) return _chosen;
+            switch (_requested)
+            {
+                case SandboxKind.Process:
+                    return _chosen = _process;
+                case SandboxKind.Docker:
+                    await _docker.Value.EnsureReachableAsync(ct).ConfigureAwait(false);
+                    return _chosen = _docker.Value;
+                default:
+                    var image = DockerSandboxHost.ImageName(language, version);
+                    if (await _docker.Value.IsReachableAsync(ct).ConfigureAwait(false) &&
+                        await _docker.Value.ImageExistsAsync(image, ct).ConfigureAwait(false))
+                    {
+                        _log.Verbose($"Sandbox: Docker ({_docker.Value.Endpoint}, image {image}).");
+                        return _chosen = _docker.Value;
+                    }
+                    _log.Verbose($"Sandbox: host process (no Docker engine or no image {image}).");
+                    return _chosen = _process;
+            }
+        }
+        finally { _hostChoice.Release(); }
+    }
+
+    private ISandboxHost HostOf(SandboxKind kind) => kind == SandboxKind.Docker ? _docker.Value : _process;
+
+    private async Task StartAsync(SebsFunction function, CodePackage package, IReadOnlyDictionary<string, string> env, CancellationToken ct)
+    {
+        var host = await HostAsync(package.Language, package.LanguageVersion, ct).ConfigureAwait(false);
+        var instance = await host.StartAsync(new SandboxSpec(function.Name, package, function.MemoryMB, env, LogDirectory, _writableFolders), ct).ConfigureAwait(false);
+        Attach(function, instance, host);
+        function.Properties["sandbox"] = instance.Kind.ToString().ToLowerInvariant();
+        function.Properties["instance_id"] = instance.InstanceId;
+        function.Properties["port"] = instance.Port;
+        function.Properties["started"] = instance.Started.ToString("o", CultureInfo.InvariantCulture);
+        function.Properties["code_path"] = package.Path;
+        function.Url = instance.Url;
+        _log.Verbose($"Started {instance.Kind} sandbox {instance.InstanceId} for {function.Name} at {instance.Url}.");
+    }
+
+    private void Attach(SebsFunction function, SandboxInstance instance, ISandboxHost host)
+    {
+        _instances[function.Name] = (instance, host);
+        _memory.Track(function.Name, instance, host);
+    }
+
+    private async Task StopAsync(SebsFunction function, CancellationToken ct)
+    {
+        if (_instances.TryRemove(function.Name, out var current))
+        {
+            _memory.Untrack(current.Instance.InstanceId);
+            await current.Host.StopAsync(current.Instance, ct).ConfigureAwait(false);
+        }
+        else if (InstanceFrom(function) is { } saved)
+        {
+            await HostOf(saved.Kind).StopAsync(saved, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static SandboxInstance? InstanceFrom(SebsFunction function)
+    {
+        var p = function.Properties;
+        if (p["instance_id"]?.GetValue<string>() is not { } id || p["port"] is null) return null;
+        var kind = Enum.TryParse<SandboxKind>(p["sandbox"]?.GetValue<string>(), true, out var k) ? k : SandboxKind.Process;
+        var started = DateTime.TryParse(p["started"]?.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var d) ? d : default;
+        return new SandboxInstance(kind, id, p["port"]!.GetValue<int>(), started);
+    }
+
+    private CodePackage PackageOf(SebsFunction function) => new()
+    {
+        Benchmark = function.Benchmark, Platform = PlatformName.Local, Language = function.Language, LanguageVersion = function.LanguageVersion,
+        Hash = function.CodeHash, Path = function.Properties["code_path"]?.GetValue<string>()
+            ?? throw new SebsException(SebsErrorIds.FunctionNotFound, SebsErrorKind.InvalidData, $"Function {function.Name} has no code path; deploy it again."),
+    };
+
+    private void Save(SebsFunction function) =>
+        _context.Cache.SetFunction(function.Benchmark, PlatformName.Local, function.Language, function.Name, function.ToJson());
+
+    // ---- IPlatform -------------------------------------------------------------------------------
+
+    public async Task<SebsFunction> CreateFunctionAsync(string name, CodePackage package, FunctionConfig config,
+        IReadOnlyDictionary<string, string> environment, CancellationToken ct)
+    {
+        var function = new SebsFunction
+        {
+            Name = name, Benchmark = package.Benchmark, Platform = PlatformName.Local, Region = Region, Config = config, CodeHash = package.Hash,
+        };
+        await StartAsync(function, package, environment, ct).ConfigureAwait(false);
+        return function;
+    }
+
+    public async Task<bool> ReattachAsync(SebsFunction function, CancellationToken ct)
+    {
+        if (_instances.TryGetValue(function.Name, out var live))
+        {
+            function.Url = live.Instance.Url;
+            return await Readiness.IsAliveAsync(live.Instance.Port, ct).ConfigureAwait(false);
+        }
+        if (InstanceFrom(function) is not { } saved) return false;
+        // Another session's sandbox of the other kind than asked for is not reused.
+        if (_requested != SandboxKind.Auto && saved.Kind != _requested) return false;
+        var host = HostOf(saved.Kind);
+        if (saved.Kind == SandboxKind.Docker && !await _docker.Value.IsReachableAsync(ct).ConfigureAwait(false)) return false;
+        if (!await host.ExistsAsync(saved, ct).ConfigureAwait(false) || !await Readiness.IsAliveAsync(saved.Port, ct).ConfigureAwait(false))
+            return false;
+        Attach(function, saved, host);
+        function.Url = saved.Url;
+        return true;
+    }
+
+    public async Task UpdateCodeAsync(SebsFunction function, CodePackage package, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
+    {
+        // SeBS: stop the old sandbox, start a new one on the new code.
+        await StopAsync(function, ct).ConfigureAwait(false);
+        function.CodeHash = package.Hash;
+        await StartAsync(function, package, environment, ct).ConfigureAwait(false);
+    }
+
+    public async Task UpdateConfigurationAsync(SebsFunction function, FunctionConfig config, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
+    {
+        // Memory is a sandbox limit: a new sandbox applies it (SeBS could not update local functions at all).
+        function.Config = config;
+        await StopAsync(function, ct).ConfigureAwait(false);
+        await StartAsync(function, PackageOf(function), environment, ct).ConfigureAwait(false);
+    }
+
+    public async Task EnforceColdStartAsync(IReadOnlyList<SebsFunction> functions, CancellationToken ct)
+    {
+        foreach (var function in functions)
+        {
+            await StopAsync(function, ct).ConfigureAwait(false);
+            await StartAsync(function, PackageOf(function), _storageEnvironment, ct).ConfigureAwait(false);
+            Save(function);
+        }
+    }
+
+    public async Task RecoverAsync(SebsFunction function, ExecutionResult failed, CancellationToken ct)
+    {
+        var alive = _instances.TryGetValue(function.Name, out var live) && await Readiness.IsAliveAsync(live.Instance.Port, ct).ConfigureAwait(false);
+        // A sandbox stuck past its timeout is still running the handler and would delay every later invocation.
+        if (alive && !failed.TimedOut) return;
+        _log.Warning($"Restarting the sandbox of {function.Name} ({(failed.TimedOut ? "invocation timed out" : "sandbox died")}).");
+        await StopAsync(function, ct).ConfigureAwait(false);
+        await StartAsync(function, PackageOf(function), _storageEnvironment, ct).ConfigureAwait(false);
+        Save(function);
+    }
+
+    public async Task DeleteFunctionAsync(SebsFunction function, CancellationToken ct)
+    {
+        await StopAsync(function, ct).ConfigureAwait(false);
+        _context.Cache.RemoveFunction(function.Benchmark, PlatformName.Local, function.Language, function.Name);
+    }
+
+    public IFunctionTrigger GetTrigger(SebsFunction function, TriggerType type)
+    {
+        if (type != TriggerType.Http)
+            throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument,
+                "The local platform has HTTP triggers only.", target: function.Name);
+        return _triggers.GetOrAdd(function.Name, _ => new LocalTrigger(this, function));
+    }
+
+    internal string CurrentUrl(SebsFunction function) =>
+        _instances.TryGetValue(function.Name, out var live) ? live.Instance.Url : function.Url
+            ?? throw new SebsException(SebsErrorIds.FunctionNotFound, SebsErrorKind.ObjectNotFound, $"Function {function.Name} is not running.");
+
+    internal MemorySample? Memory(SebsFunction function) =>
+        _instances.TryGetValue(function.Name, out var live) ? live.Host.ReadMemory(live.Instance) : null;
+
+    /// <summary>Memory statistics of every sandbox this session started or re-attached to.</summary>
+    public IReadOnlyList<MemoryStatistics> MemoryStatistics() => _memory.Snapshot();
+
+    /// <summary>Whether a cached function's sandbox answers now.</summary>
+    public Task<bool> IsRunningAsync(SebsFunction function, CancellationToken ct) =>
+        InstanceFrom(function) is { } i ? Readiness.IsAliveAsync(i.Port, ct) : Task.FromResult(false);
+
+    public ValueTask DisposeAsync()
+    {
+        // Sandboxes keep running on purpose: the next Invoke-SebsBenchmark reuses them (Remove-SebsFunction stops them).
+        _memory.Dispose();
+        foreach (var t in _triggers.Values) t.Dispose();
+        if (_docker.IsValueCreated) _docker.Value.Dispose();
+        (Storage as IDisposable)?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>The HTTP trigger of a local function; follows the sandbox across restarts and attaches its memory.</summary>
+internal sealed class LocalTrigger : IFunctionTrigger, IDisposable
+{
+    private readonly LocalPlatform _platform;
+    private readonly SebsFunction _function;
+    private HttpTrigger? _http;
+
+    public LocalTrigger(LocalPlatform platform, SebsFunction function)
+    {
+        _platform = platform;
+        _function = function;
+    }
+
+    public TriggerType Type => TriggerType.Http;
+
+    public async Task<ExecutionResult> InvokeAsync(JsonObject payload, CancellationToken ct)
+    {
+        var url = _platform.CurrentUrl(_function);
+        var http = _http;
+        if (http is null || http.Url != new Uri(url).ToString())
+        {
+            http?.Dispose();
+            _http = http = new HttpTrigger(url, TimeSpan.FromSeconds(_function.TimeoutSeconds), () => new ExecutionResult());
+        }
+        var result = await http.InvokeAsync(payload, ct).ConfigureAwait(false);
+        if (_platform.Memory(_function) is { } m)
+            result.Stats.MemoryUsedMB = Math.Round(m.PeakMB ?? m.CurrentMB, 2);
+        result.Billing.MemoryMB = _function.MemoryMB;
+        return result;
+    }
+
+    public void Dispose() => _http?.Dispose();
+}
+
+/// <summary>Local "provider metrics": the sandboxes' memory, filled into results that lack it.</summary>
+internal sealed class LocalMetricsSource(LocalPlatform platform) : IMetricsSource
+{
+    public Task EnrichAsync(SebsFunction function, DateTime begin, DateTime end, IReadOnlyList<ExecutionResult> results, CancellationToken ct)
+    {
+        var stats = platform.MemoryStatistics().Where(s => s.FunctionName == function.Name).ToList();
+        if (stats.Count == 0) return Task.CompletedTask;
+        var peak = stats.Max(s => s.PeakMB ?? s.MaxMB);
+        foreach (var r in results)
+            r.Stats.MemoryUsedMB ??= peak;
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class LocalPlatformFactory : IPlatformFactory
+{
+    public PlatformName Name => PlatformName.Local;
+    public IPlatform Create(PlatformContext context) => new LocalPlatform(context);
+}

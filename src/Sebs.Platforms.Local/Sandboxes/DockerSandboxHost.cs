@@ -1,0 +1,190 @@
+using System.Globalization;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Sebs.Core;
+
+namespace Sebs.Platforms.Local.Sandboxes;
+
+/// <summary>
+/// Runs each function instance in a container of the local run image (<c>sebs/run.local.&lt;language&gt;:&lt;version&gt;</c>),
+/// code mounted read-only at /function, the function's memory limit applied, host networking on Linux
+/// (the harness picks the port), published on 127.0.0.1 elsewhere.
+/// </summary>
+public sealed class DockerSandboxHost : ISandboxHost, IDisposable
+{
+    private readonly DockerClient _client;
+    private readonly string _endpoint;
+
+    public DockerSandboxHost(string? endpoint = null)
+    {
+        _endpoint = endpoint ?? Environment.GetEnvironmentVariable("DOCKER_HOST") ?? DefaultEndpoint();
+        _client = new DockerClientConfiguration(new Uri(_endpoint)).CreateClient();
+    }
+
+    public SandboxKind Kind => SandboxKind.Docker;
+    public string Endpoint => _endpoint;
+
+    private static string DefaultEndpoint() =>
+        OperatingSystem.IsWindows() ? "npipe://./pipe/docker_engine" : "unix:///var/run/docker.sock";
+
+    public static string ImageName(string language, string version) => $"sebs/run.local.{language}:{version}";
+
+    /// <summary>Throws <see cref="SebsErrorIds.DockerUnreachable"/> naming the endpoint when no engine answers.</summary>
+    public async Task EnsureReachableAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await _client.System.PingAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            throw new SebsException(SebsErrorIds.DockerUnreachable, SebsErrorKind.ConnectionError,
+                $"No Docker engine answered at {_endpoint} ({ex.GetBaseException().Message}). Start Docker, set DOCKER_HOST, or use -Sandbox Process.", ex, _endpoint);
+        }
+    }
+
+    public async Task<bool> IsReachableAsync(CancellationToken ct)
+    {
+        try { await EnsureReachableAsync(ct).ConfigureAwait(false); return true; }
+        catch (SebsException) { return false; }
+    }
+
+    public async Task<bool> ImageExistsAsync(string image, CancellationToken ct)
+    {
+        try
+        {
+            await _client.Images.InspectImageAsync(image, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (DockerImageNotFoundException) { return false; }
+        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound) { return false; }
+    }
+
+    public async Task<SandboxInstance> StartAsync(SandboxSpec spec, CancellationToken ct)
+    {
+        await EnsureReachableAsync(ct).ConfigureAwait(false);
+        var package = spec.Package;
+        var image = ImageName(package.Language, package.LanguageVersion);
+        if (!await ImageExistsAsync(image, ct).ConfigureAwait(false))
+            throw new SebsException(SebsErrorIds.FunctionStartFailed, SebsErrorKind.ObjectNotFound,
+                $"The run image {image} does not exist. Build it with Build-SebsImage -Language {package.Language} -Version {package.LanguageVersion}.", target: image);
+
+        var hostNetwork = OperatingSystem.IsLinux();
+        var port = Readiness.FreePort();
+        var containerPort = hostNetwork ? port : 9000;
+        var entry = package.Language == "nodejs" ? new[] { "node", "/function/handler.js" } : new[] { "python3", "/function/handler.py" };
+        var env = spec.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList();
+        env.Add($"SEBS_PORT={containerPort}");
+        env.Add(hostNetwork ? "SEBS_HOST=127.0.0.1" : "SEBS_HOST=0.0.0.0");
+        env.Add("PYTHONDONTWRITEBYTECODE=1");
+        env.Add("PYTHONUNBUFFERED=1");
+
+        var hostConfig = new HostConfig
+        {
+            // Host folders the function writes to (the embedded object store) keep their paths inside the container.
+            Binds = new[] { $"{package.Path}:/function:ro" }.Concat(spec.WritableFolders.Select(f => $"{f}:{f}:rw")).ToList(),
+            Memory = (long)spec.MemoryMB * 1024 * 1024,
+            MemorySwap = (long)spec.MemoryMB * 1024 * 1024,
+            NetworkMode = hostNetwork ? "host" : "bridge",
+        };
+        if (!hostNetwork)
+            hostConfig.PortBindings = new Dictionary<string, IList<PortBinding>>
+            {
+                [$"{containerPort}/tcp"] = new List<PortBinding> { new() { HostIP = "127.0.0.1", HostPort = port.ToString(CultureInfo.InvariantCulture) } },
+            };
+
+        var created = await _client.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Image = image,
+            Name = $"{spec.FunctionName}-{port}".Replace('.', '-'),
+            Cmd = entry,
+            Env = env,
+            WorkingDir = "/function",
+            HostConfig = hostConfig,
+            ExposedPorts = hostNetwork ? null : new Dictionary<string, EmptyStruct> { [$"{containerPort}/tcp"] = default },
+            Labels = new Dictionary<string, string> { ["sebs.function"] = spec.FunctionName, ["sebs.port"] = port.ToString(CultureInfo.InvariantCulture) },
+        }, ct).ConfigureAwait(false);
+
+        await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), ct).ConfigureAwait(false);
+        var instance = new SandboxInstance(SandboxKind.Docker, created.ID, port, DateTime.Now);
+        var running = true;
+        var ready = await Readiness.WaitAsync(port, () => running, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+        if (!ready)
+        {
+            // Keep the logs: they are the only clue why start-up failed.
+            var logPath = Path.Combine(spec.LogDirectory, $"{spec.FunctionName}-{port}-container.log");
+            Directory.CreateDirectory(spec.LogDirectory);
+            var logs = await ReadLogsAsync(created.ID, ct).ConfigureAwait(false);
+            await File.WriteAllTextAsync(logPath, logs, ct).ConfigureAwait(false);
+            await StopAsync(instance, CancellationToken.None).ConfigureAwait(false);
+            throw new SebsException(SebsErrorIds.FunctionStartFailed, SebsErrorKind.InvalidOperation,
+                $"Container for {spec.FunctionName} did not become ready on 127.0.0.1:{port}. Logs kept in {logPath}:\n{Tail(logs)}", target: spec.FunctionName);
+        }
+        return instance;
+    }
+
+    private async Task<string> ReadLogsAsync(string id, CancellationToken ct)
+    {
+        try
+        {
+            using var stream = await _client.Containers.GetContainerLogsAsync(id, tty: false,
+                new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = "200" }, ct).ConfigureAwait(false);
+            var (stdout, stderr) = await stream.ReadOutputToEndAsync(ct).ConfigureAwait(false);
+            return stdout + stderr;
+        }
+        catch (DockerApiException ex)
+        {
+            return $"(logs unavailable: {ex.Message})";
+        }
+    }
+
+    private static string Tail(string text, int lines = 20)
+    {
+        var all = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return string.Join("\n", all.Skip(Math.Max(0, all.Length - lines)));
+    }
+
+    public async Task StopAsync(SandboxInstance instance, CancellationToken ct)
+    {
+        try
+        {
+            await _client.Containers.RemoveContainerAsync(instance.InstanceId, new ContainerRemoveParameters { Force = true }, ct).ConfigureAwait(false);
+        }
+        catch (DockerContainerNotFoundException) { }
+    }
+
+    public async Task<bool> ExistsAsync(SandboxInstance instance, CancellationToken ct)
+    {
+        try
+        {
+            var info = await _client.Containers.InspectContainerAsync(instance.InstanceId, ct).ConfigureAwait(false);
+            return info.State?.Running == true;
+        }
+        catch (DockerContainerNotFoundException) { return false; }
+        catch (DockerApiException) { return false; }
+        catch (HttpRequestException) { return false; }
+    }
+
+    /// <summary>cgroup v2 memory.current / memory.peak of the container (systemd or cgroupfs driver layouts).</summary>
+    public MemorySample? ReadMemory(SandboxInstance instance)
+    {
+        foreach (var dir in new[] { $"/sys/fs/cgroup/system.slice/docker-{instance.InstanceId}.scope", $"/sys/fs/cgroup/docker/{instance.InstanceId}" })
+        {
+            var current = Path.Combine(dir, "memory.current");
+            if (!File.Exists(current)) continue;
+            try
+            {
+                var cur = long.Parse(File.ReadAllText(current).Trim(), CultureInfo.InvariantCulture) / 1048576.0;
+                var peakFile = Path.Combine(dir, "memory.peak");
+                double? peak = File.Exists(peakFile) ? long.Parse(File.ReadAllText(peakFile).Trim(), CultureInfo.InvariantCulture) / 1048576.0 : null;
+                return new MemorySample(cur, peak);
+            }
+            catch (Exception ex) when (ex is IOException or FormatException) { return null; }
+        }
+        return null;
+    }
+
+    public void Dispose() => _client.Dispose();
+}
