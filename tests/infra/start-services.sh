@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Starts what the function-server tests need and writes out/services.env:
+#   - Docker: installs docker.io + debootstrap if missing, starts dockerd (no bridge, no iptables) if no daemon
+#     answers, builds the offline run images (docker/offline/build-run-images.sh);
+#   - s3rver@3.7.1 (npm, installed into .tools/npm) on 127.0.0.1:<free port> with a temp directory.
+# Idempotent: services recorded in out/*.pid that still answer are reused. tests/infra/stop-services.sh stops them.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+OUT=$ROOT/out
+mkdir -p "$OUT"
+log() { printf '[services] %s\n' "$*" >&2; }
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# --- packages --------------------------------------------------------------------------------------
+missing=()
+command -v dockerd >/dev/null || missing+=(docker.io)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+/usr/bin/python3 -c 'import jinja2' >/dev/null 2>&1 || missing+=(python3-jinja2)   # host-side test of 110.dynamic-html
+if [ ${#missing[@]} -gt 0 ]; then
+  log "apt-get install ${missing[*]}"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >"$OUT/apt.log" 2>&1; then
+    log "apt-get failed (see $OUT/apt.log)"
+  fi
+fi
+
+# --- docker ----------------------------------------------------------------------------------------
+DOCKER=0
+DOCKER_REASON=""
+start_docker() {
+  if docker info >/dev/null 2>&1; then return 0; fi
+  if ! command -v dockerd >/dev/null; then DOCKER_REASON="dockerd is not installed"; return 1; fi
+  if ! alive "$OUT/dockerd.pid"; then
+    log "starting dockerd (log: $OUT/dockerd.log)"
+    setsid dockerd --bridge=none --iptables=false --ip-masq=false >"$OUT/dockerd.log" 2>&1 < /dev/null &
+    echo $! > "$OUT/dockerd.pid"
+  fi
+  local i
+  for i in $(seq 1 60); do
+    if docker info >/dev/null 2>&1; then log "dockerd answers after ${i} s"; return 0; fi
+    if ! alive "$OUT/dockerd.pid"; then DOCKER_REASON="dockerd exited: $(tail -3 "$OUT/dockerd.log" | tr '\n' ' ')"; return 1; fi
+    sleep 1
+  done
+  DOCKER_REASON="docker info did not answer within 60 s (see $OUT/dockerd.log)"
+  return 1
+}
+if start_docker; then
+  t0=$(date +%s)
+  if "$ROOT/docker/offline/build-run-images.sh" >"$OUT/run-images.tags" 2>"$OUT/run-images.log"; then
+    DOCKER=1
+    log "run images ready in $(( $(date +%s) - t0 )) s: $(tr '\n' ' ' < "$OUT/run-images.tags")"
+  else
+    DOCKER_REASON="building the run images failed: $(tail -3 "$OUT/run-images.log" | tr '\n' ' ')"
+  fi
+fi
+[ $DOCKER -eq 1 ] || log "Docker tests disabled (SEBS_TEST_DOCKER=0): $DOCKER_REASON"
+
+# --- s3rver ----------------------------------------------------------------------------------------
+S3RVER_BIN=$ROOT/.tools/npm/node_modules/.bin/s3rver
+s3_answers() { curl -s -o /dev/null --max-time 2 "http://$1/" ; }
+ENDPOINT=""
+if alive "$OUT/s3rver.pid" && [ -f "$OUT/s3rver.endpoint" ] && s3_answers "$(cat "$OUT/s3rver.endpoint")"; then
+  ENDPOINT=$(cat "$OUT/s3rver.endpoint")
+  log "reusing s3rver at $ENDPOINT"
+else
+  if [ ! -x "$S3RVER_BIN" ]; then
+    log "npm install s3rver@3.7.1 into .tools/npm"
+    mkdir -p "$ROOT/.tools/npm"
+    npm install --prefix "$ROOT/.tools/npm" --no-audit --no-fund --loglevel=error s3rver@3.7.1 >"$OUT/npm-s3rver.log" 2>&1 \
+      || log "npm install failed (see $OUT/npm-s3rver.log)"
+  fi
+  if [ -x "$S3RVER_BIN" ]; then
+    PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    DIR=$(mktemp -d "${TMPDIR:-/tmp}/sebs-s3rver.XXXXXX")
+    echo "$DIR" > "$OUT/s3rver.dir"
+    setsid "$S3RVER_BIN" --directory "$DIR" --address 127.0.0.1 --port "$PORT" >"$OUT/s3rver.log" 2>&1 < /dev/null &
+    echo $! > "$OUT/s3rver.pid"
+    for i in $(seq 1 50); do
+      if s3_answers "127.0.0.1:$PORT"; then ENDPOINT=127.0.0.1:$PORT; break; fi
+      sleep 0.2
+    done
+    if [ -n "$ENDPOINT" ]; then
+      echo "$ENDPOINT" > "$OUT/s3rver.endpoint"; log "s3rver at $ENDPOINT (data $DIR)"
+    else
+      log "s3rver did not answer (see $OUT/s3rver.log)"
+    fi
+  fi
+fi
+
+{
+  [ -n "$ENDPOINT" ] && printf 'SEBS_TEST_S3_ENDPOINT=%s\nSEBS_TEST_S3_ACCESS_KEY=S3RVER\nSEBS_TEST_S3_SECRET_KEY=S3RVER\n' "$ENDPOINT"
+  printf 'SEBS_TEST_DOCKER=%s\n' "$DOCKER"
+} > "$OUT/services.env"
+log "wrote $OUT/services.env"
+cat "$OUT/services.env"
+[ -n "$ENDPOINT" ]

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Stops what tests/infra/start-services.sh started (only processes recorded in out/*.pid).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+OUT=$PWD/out
+stop() {
+  local pidfile=$1 name=$2 pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    echo "[services] stopped $name (pid $pid)" >&2
+  fi
+  rm -f "$pidfile"
+}
+stop "$OUT/s3rver.pid" s3rver
+if [ -f "$OUT/s3rver.dir" ]; then rm -rf "$(cat "$OUT/s3rver.dir")"; rm -f "$OUT/s3rver.dir"; fi
+rm -f "$OUT/s3rver.endpoint"
+stop "$OUT/dockerd.pid" dockerd
+rm -f "$OUT/services.env"
