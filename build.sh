@@ -59,6 +59,8 @@ run_tests() {
   local results=$ROOT/out/test-results
   rm -rf "$results"; mkdir -p "$results"
   local unit_rc=0 pester_rc=0
+  log "starting test services (Docker engine + run images, S3 emulator)"
+  "$ROOT/tests/infra/start-services.sh" || log "some test services did not start; the tests that need them will say so"
   log "xunit tests"
   dotnet test "$ROOT/tests/unit/Sebs.Tests.csproj" -c "$CONFIG" --no-build --nologo \
     --logger "trx;LogFileName=unit.trx" --results-directory "$results" || unit_rc=$?

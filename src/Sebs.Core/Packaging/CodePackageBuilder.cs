@@ -110,7 +110,9 @@ public sealed class CodePackageBuilder
         var manifest = LanguageRuntimes.Manifest(request.Language);
         var versioned = Path.Combine(functionDir, manifest + "." + request.LanguageVersion);
         if (File.Exists(versioned)) File.Copy(versioned, Path.Combine(functionDir, manifest), overwrite: true);
-        foreach (var extra in Directory.EnumerateFiles(functionDir, manifest + ".*")) File.Delete(extra);
+        // Filtered by hand: the pattern "package.json.*" would also match "package.json" itself.
+        foreach (var extra in Directory.EnumerateFiles(functionDir).Where(f => Path.GetFileName(f).StartsWith(manifest + ".", StringComparison.Ordinal)))
+            File.Delete(extra);
         var rootManifest = Path.Combine(packageDir, manifest);
         if (File.Exists(Path.Combine(functionDir, manifest))) File.Move(Path.Combine(functionDir, manifest), rootManifest);
         else File.WriteAllText(rootManifest, request.Language == "nodejs" ? new JsonObject { ["name"] = "sebs-" + b.Name, ["version"] = "1.0.0", ["dependencies"] = new JsonObject() }.ToJsonString() : "");

@@ -1,0 +1,31 @@
+# Helpers shared by the Pester suites.
+
+# Reads out/services.env (written by tests/infra/start-services.sh) into a hashtable.
+function Get-SebsTestServices {
+    $file = Join-Path $PSScriptRoot '../../out/services.env'
+    $values = @{}
+    if (Test-Path $file) {
+        foreach ($line in Get-Content $file) {
+            if ($line -match '^\s*([A-Z0-9_]+)=(.*)$') { $values[$Matches[1]] = $Matches[2] }
+        }
+    }
+    $values
+}
+
+# A SeBS config whose local object storage is the S3 emulator the test services started.
+function New-SebsS3TestConfig {
+    param([Parameter(Mandatory)][string]$Path)
+    $s = Get-SebsTestServices
+    if (-not $s.SEBS_TEST_S3_ENDPOINT) { throw 'No S3 emulator: run tests/infra/start-services.sh (./build.sh test does).' }
+    @{
+        experiments = @{ update_code = $false; update_storage = $false; download_results = $false; architecture = 'x64' }
+        deployment  = @{
+            name  = 'local'
+            local = @{ storage = @{ object = @{ type = 'minio'; minio = @{
+                address = $s.SEBS_TEST_S3_ENDPOINT; access_key = $s.SEBS_TEST_S3_ACCESS_KEY; secret_key = $s.SEBS_TEST_S3_SECRET_KEY } } } }
+        }
+    } | ConvertTo-Json -Depth 10 | Set-Content -Path $Path
+    $Path
+}
+
+Export-ModuleMember -Function Get-SebsTestServices, New-SebsS3TestConfig
