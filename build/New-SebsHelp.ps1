@@ -34,6 +34,8 @@ $ns = @{
 $script:problems = [System.Collections.Generic.List[string]]::new()
 
 function Write-Problem([string]$Message) {
+    # A parameter shows up once per parameter set; say each problem once.
+    if ($script:problems.Contains($Message)) { return }
     $script:problems.Add($Message)
     Write-Warning $Message
 }
@@ -143,7 +145,8 @@ function ConvertFrom-HelpMarkdown([string]$Path) {
         $item = $Matches[1]
         if ($item -match '^\[(.+?)\]\((.*?)\)$') {
             # Only absolute links are URIs for Get-Help -Online; a topic name ('about_Sebs') is text alone.
-            $doc.Links.Add([pscustomobject]@{ Text = $Matches[1]; Uri = $(if ($Matches[2] -match '^https?://') { $Matches[2] } else { '' }) })
+            $text, $target = $Matches[1], $Matches[2]
+            $doc.Links.Add([pscustomobject]@{ Text = $text; Uri = $(if ($target -match '^https?://') { $target } else { '' }) })
         }
         elseif ($item -match '^<?(https?://\S+?)>?$') { $doc.Links.Add([pscustomobject]@{ Text = $Matches[1]; Uri = $Matches[1] }) }
         else { $doc.Links.Add([pscustomobject]@{ Text = $item; Uri = '' }) }
