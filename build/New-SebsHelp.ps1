@@ -176,26 +176,18 @@ function ConvertTo-AboutText([string]$Markdown) {
 
 #region metadata
 
-function Get-FriendlyTypeName([type]$Type) {
+# A type as help shows it: 'String[]', 'Nullable' unwrapped, generics as 'List[String]'; -Full adds namespaces.
+function Get-TypeDisplayName([type]$Type, [switch]$Full) {
     $underlying = [Nullable]::GetUnderlyingType($Type)
-    if ($underlying) { return Get-FriendlyTypeName $underlying }
-    if ($Type.IsArray) { return (Get-FriendlyTypeName $Type.GetElementType()) + '[]' }
+    if ($underlying) { return Get-TypeDisplayName $underlying -Full:$Full }
+    if ($Type.IsArray) { return (Get-TypeDisplayName $Type.GetElementType() -Full:$Full) + '[]' }
+    # FullName keeps nested types ('Outer+Inner'); for a closed generic it ends in '[[...]]', dropped here.
+    $name = if ($Full -and $Type.FullName) { $Type.FullName -replace '\[.*$' } else { $Type.Name }
     if ($Type.IsGenericType) {
-        $typeArgs = $Type.GetGenericArguments() | ForEach-Object { Get-FriendlyTypeName $_ }
-        return ($Type.Name -replace '`\d+$') + '[' + ($typeArgs -join ', ') + ']'
+        $typeArgs = $Type.GetGenericArguments() | ForEach-Object { Get-TypeDisplayName $_ -Full:$Full }
+        return ($name -replace '`\d+$') + '[' + ($typeArgs -join ', ') + ']'
     }
-    $Type.Name
-}
-
-function Get-FullTypeName([type]$Type) {
-    $underlying = [Nullable]::GetUnderlyingType($Type)
-    if ($underlying) { return Get-FullTypeName $underlying }
-    if ($Type.IsArray) { return (Get-FullTypeName $Type.GetElementType()) + '[]' }
-    if ($Type.IsGenericType) {
-        $typeArgs = $Type.GetGenericArguments() | ForEach-Object { Get-FullTypeName $_ }
-        return ($Type.FullName -replace '`\d+\[.*$') + '[' + ($typeArgs -join ', ') + ']'
-    }
-    $Type.FullName
+    $name
 }
 
 $script:excluded = [System.Collections.Generic.HashSet[string]]::new([StringComparer]::OrdinalIgnoreCase)
@@ -284,11 +276,11 @@ function Write-Parameter([System.Xml.XmlWriter]$W, [string]$Name, $Metadata, [bo
         $W.WriteStartElement('command', 'parameterValue', $ns.command)
         $W.WriteAttributeString('required', 'true')
         $W.WriteAttributeString('variableLength', $type.IsArray.ToString().ToLowerInvariant())
-        $W.WriteString((Get-FriendlyTypeName $type))
+        $W.WriteString((Get-TypeDisplayName $type))
         $W.WriteEndElement()
     }
     $W.WriteStartElement('dev', 'type', $ns.dev)
-    $W.WriteElementString('maml', 'name', $ns.maml, (Get-FullTypeName $type))
+    $W.WriteElementString('maml', 'name', $ns.maml, (Get-TypeDisplayName $type -Full))
     $W.WriteElementString('maml', 'uri', $ns.maml, '')
     $W.WriteEndElement()
     $W.WriteElementString('dev', 'defaultValue', $ns.dev, $(if ($null -ne $Default) { $Default } elseif ($isSwitch) { 'False' } else { 'None' }))
@@ -363,7 +355,7 @@ function Write-CommandHelp([System.Xml.XmlWriter]$W, [System.Management.Automati
     foreach ($meta in $piped) {
         $W.WriteStartElement('command', 'inputType', $ns.command)
         $W.WriteStartElement('dev', 'type', $ns.dev)
-        $typeName = if ($meta) { Get-FullTypeName $meta.ParameterType } else { 'None' }
+        $typeName = if ($meta) { Get-TypeDisplayName $meta.ParameterType -Full } else { 'None' }
         $W.WriteElementString('maml', 'name', $ns.maml, $typeName)
         $W.WriteEndElement()
         $text = if (-not $meta) { @('This cmdlet does not take pipeline input.') }
@@ -373,7 +365,7 @@ function Write-CommandHelp([System.Xml.XmlWriter]$W, [System.Management.Automati
             if ($sets | Where-Object ValueFromPipelineByPropertyName) { $how += "by property name ($(@($meta.Name) + $meta.Aliases -join ', '))" }
             @("Binds to -$($meta.Name) $($how -join ' and ').")
         }
-        $extra = $Doc.Inputs.Keys | Where-Object { $_ -eq $typeName -or $_ -eq (Get-FriendlyTypeName $meta.ParameterType) } | ForEach-Object { $Doc.Inputs[$_] }
+        $extra = if ($meta) { $Doc.Inputs.Keys | Where-Object { $_ -eq $typeName -or $_ -eq (Get-TypeDisplayName $meta.ParameterType) } | ForEach-Object { $Doc.Inputs[$_] } }
         Write-Paras $W (@($text) + @($extra))
         $W.WriteEndElement()
     }
