@@ -46,11 +46,13 @@ build_module() {
   rm -f "$OUT"/*.deps.json
   cp "$ROOT/Sebs.psd1" "$ROOT/Sebs.psm1" "$ROOT/Sebs.Format.ps1xml" "$OUT/"
   cp -r "$ROOT/benchmarks" "$OUT/benchmarks"
-  cp -r "$ROOT/docker" "$OUT/docker"
+  if [ -d "$ROOT/docker" ]; then cp -r "$ROOT/docker" "$OUT/docker"; fi
   mkdir -p "$OUT/en-US"
-  cp -r "$ROOT/en-US/." "$OUT/en-US/"
+  if [ -d "$ROOT/en-US" ]; then cp -r "$ROOT/en-US/." "$OUT/en-US/"; fi
   if [ -f "$ROOT/build/New-SebsHelp.ps1" ]; then
-    pwsh -NoProfile -NonInteractive -File "$ROOT/build/New-SebsHelp.ps1" -DocsPath "$ROOT/docs/en-US" -OutputPath "$OUT/en-US"
+    # MAML help from docs/en-US/*.md; syntax and parameter facts come from the built module itself.
+    pwsh -NoProfile -NonInteractive -File "$ROOT/build/New-SebsHelp.ps1" -DocsPath "$ROOT/docs/en-US" \
+      -OutputPath "$OUT/en-US" -ModulePath "$OUT/Sebs.psd1"
   fi
   log "module ready: $OUT"
 }
