@@ -65,6 +65,8 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
     [Parameter] public string? DataPath { get; set; }
     /// <summary>Extra benchmark folders.</summary>
     [Parameter] public string[]? BenchmarkPath { get; set; }
+    /// <summary>Check each output as SeBS's validate_output does; sets Valid and ValidationMessage.</summary>
+    [Parameter] public SwitchParameter Validate { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -90,6 +92,7 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
                 ColdStart = ColdStart,
                 FunctionName = FunctionName,
                 Settings = Setting?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "") ?? new Dictionary<string, string>(),
+                Validate = Validate,
                 DataRoot = DataPath is not null ? GetUnresolvedProviderPathFromPSPath(DataPath) : Environment.GetEnvironmentVariable("SEBS_BENCHMARK_DATA"),
             };
         }

@@ -8,6 +8,7 @@ using Sebs.Core.Inputs;
 using Sebs.Core.Packaging;
 using Sebs.Core.Platforms;
 using Sebs.Core.Results;
+using Sebs.Core.Validation;
 
 namespace Sebs.Core.Running;
 
@@ -114,6 +115,7 @@ public sealed class BenchmarkRunner
         var trigger = _platform.GetTrigger(function, request.Trigger);
         var total = Math.Max(1, request.Repetitions);
         var concurrency = Math.Clamp(request.Concurrency, 1, total);
+        var validator = request.Validate ? OutputValidators.For(function.Benchmark) : null;
         var channel = Channel.CreateUnbounded<ExecutionResult>(new UnboundedChannelOptions { SingleReader = true });
         var clock = Stopwatch.StartNew();
 
@@ -131,6 +133,10 @@ public sealed class BenchmarkRunner
                         Stamp(result, function, request, i);
                         if (result.Failed)
                             await _platform.RecoverAsync(function, result, ct).ConfigureAwait(false);
+                        if (request.Validate)
+                            await OutputValidators.ValidateAsync(result, new ValidationContext(function.Benchmark, function.Language, result.Size, payload,
+                                result.Result, _platform.Storage, request.DataRoot,
+                                Path.Combine(Path.GetTempPath(), "sebs-validate-" + Guid.NewGuid().ToString("N")[..8])), validator, ct).ConfigureAwait(false);
                         await channel.Writer.WriteAsync(result, ct).ConfigureAwait(false);
                     });
                     await Task.WhenAll(batch).ConfigureAwait(false);

@@ -28,4 +28,6 @@ public sealed class InvokeRequest
     public string? FunctionName { get; init; }
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
     public string? DataRoot { get; init; }
+    /// <summary>Check each output as SeBS's validate_output does (sets Valid and ValidationMessage).</summary>
+    public bool Validate { get; init; }
 }
