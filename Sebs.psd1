@@ -11,6 +11,7 @@
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('Sebs.Format.ps1xml')
     CmdletsToExport      = @(
+        'Build-SebsImage'
         'Clear-SebsCache'
         'Get-SebsBenchmark'
         'Get-SebsCache'

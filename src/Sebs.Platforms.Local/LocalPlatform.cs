@@ -17,7 +17,7 @@ namespace Sebs.Platforms.Local;
 /// The local platform: each function is one sandbox (container or host process) serving HTTP on 127.0.0.1.
 /// A cold start is a fresh sandbox. Object storage is an S3-compatible endpoint from the config, or a folder.
 /// </summary>
-public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource
+public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImageBuilder
 {
     public const string ResourceId = "local";
     private readonly PlatformContext _context;
@@ -266,6 +266,9 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource
 
     internal MemorySample? Memory(SebsFunction function) =>
         _instances.TryGetValue(function.Name, out var live) ? live.Host.ReadMemory(live.Instance) : null;
+
+    public Task<RunImage> BuildRunImageAsync(string language, string version, bool offline, bool force, CancellationToken ct) =>
+        new RunImageBuilder(_context.ModuleRoot, _docker.Value).BuildAsync(LanguageRuntimes.NormalizeLanguage(language), version, offline, force, ct);
 
     /// <summary>Memory statistics of every sandbox this session started or re-attached to.</summary>
     public IReadOnlyList<MemoryStatistics> MemoryStatistics() => _memory.Snapshot();

@@ -62,6 +62,8 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
         catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound) { return false; }
     }
 
+    public Task<ImageInspectResponse> InspectImageAsync(string image, CancellationToken ct) => _client.Images.InspectImageAsync(image, ct);
+
     public async Task<SandboxInstance> StartAsync(SandboxSpec spec, CancellationToken ct)
     {
         await EnsureReachableAsync(ct).ConfigureAwait(false);
