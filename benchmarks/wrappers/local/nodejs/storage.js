@@ -60,6 +60,8 @@ class S3Backend {
     this.region = region;
     this.transport = this.secure ? https : http;
     this.agent = new this.transport.Agent({ keepAlive: true });
+    // ListObjectsV2 page size; only set to test continuation (the server default is 1000).
+    this.pageSize = process.env.SEBS_S3_LIST_PAGE_SIZE || '';
   }
 
   signingKey(date) {
@@ -125,6 +127,7 @@ class S3Backend {
     for (;;) {
       const query = { 'list-type': '2', prefix };
       if (token) query['continuation-token'] = token;
+      if (this.pageSize) query['max-keys'] = String(this.pageSize);
       const xml = (await readAll(await this.request('GET', bucket, undefined, query))).toString('utf-8');
       for (const c of elements(xml, 'Contents')) for (const k of elements(c, 'Key')) keys.push(xmlText(k));
       const truncated = (elements(xml, 'IsTruncated')[0] || '').trim() === 'true';

@@ -49,6 +49,8 @@ class _S3:
         self.region = region
         self._tls = threading.local()
         self._key_cache = {}
+        # ListObjectsV2 page size; only set to test continuation (the server default is 1000).
+        self.page_size = os.environ.get("SEBS_S3_LIST_PAGE_SIZE")
 
     # -- transport -------------------------------------------------------------------------------
     def _conn(self, fresh=False):
@@ -162,6 +164,8 @@ class _S3:
         keys, token = [], None
         while True:
             query = {"list-type": "2", "prefix": prefix}
+            if self.page_size:
+                query["max-keys"] = str(self.page_size)
             if token:
                 query["continuation-token"] = token
             root = ET.fromstring(self._request("GET", bucket, query=query).read())
