@@ -76,14 +76,12 @@ class S3Backend {
     return p;
   }
 
-  // Resolves with the response (status < 300; the caller consumes the body) or rejects with the S3 error.
-  request(method, bucket, key, query = {}, body = null) {
-    const p = S3Backend.objectPath(bucket, key);
-    const payloadHash = body ? crypto.createHash('sha256').update(body).digest('hex') : EMPTY_SHA256;
-    const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  // Signature V4 headers (and the canonical query string) for one request.
+  sign(method, p, query, payloadHash, extra = {}, amzDate = null) {
+    amzDate = amzDate || new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
     const date = amzDate.slice(0, 8);
     const headers = { host: this.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
-    if (method === 'PUT' || method === 'POST') headers['content-length'] = String(body ? body.length : 0);
+    for (const [k, v] of Object.entries(extra)) headers[k.toLowerCase()] = v;
     const names = Object.keys(headers).sort();
     const qs = Object.keys(query).sort().map((k) => `${rfc3986(k)}=${rfc3986(query[k])}`).join('&');
     const canonical = [method, p, qs, names.map((n) => `${n}:${String(headers[n]).trim().replace(/\s+/g, ' ')}\n`).join(''),
@@ -92,6 +90,15 @@ class S3Backend {
     const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, crypto.createHash('sha256').update(canonical).digest('hex')].join('\n');
     const signature = crypto.createHmac('sha256', this.signingKey(date)).update(toSign).digest('hex');
     headers.authorization = `AWS4-HMAC-SHA256 Credential=${this.accessKey}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+    return [headers, qs];
+  }
+
+  // Resolves with the response (status < 300; the caller consumes the body) or rejects with the S3 error.
+  request(method, bucket, key, query = {}, body = null) {
+    const p = S3Backend.objectPath(bucket, key);
+    const payloadHash = body ? crypto.createHash('sha256').update(body).digest('hex') : EMPTY_SHA256;
+    const extra = (method === 'PUT' || method === 'POST') ? { 'content-length': String(body ? body.length : 0) } : {};
+    const [headers, qs] = this.sign(method, p, query, payloadHash, extra);
     const [hostname, port] = this.host.split(':');
     return new Promise((resolve, reject) => {
       const req = this.transport.request({
@@ -256,4 +263,4 @@ class storage {
 }
 storage.instance = null;
 
-module.exports = { storage };
+module.exports = { storage, S3Backend };

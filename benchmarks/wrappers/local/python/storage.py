@@ -72,9 +72,8 @@ class _S3:
             self._key_cache = {date: key}
         return key
 
-    def _headers(self, method, path, query, payload_hash, extra=None):
-        now = datetime.datetime.now(datetime.timezone.utc)
-        amz_date = now.strftime("%Y%m%dT%H%M%SZ")
+    def _headers(self, method, path, query, payload_hash, extra=None, amz_date=None):
+        amz_date = amz_date or datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         date = amz_date[:8]
         headers = {"host": self.host, "x-amz-content-sha256": payload_hash, "x-amz-date": amz_date}
         if extra:
