@@ -73,6 +73,8 @@ else
     PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     DIR=$(mktemp -d "${TMPDIR:-/tmp}/sebs-s3rver.XXXXXX")
     echo "$DIR" > "$OUT/s3rver.dir"
+    # s3rver's ListObjectsV2 continuation tokens use a cipher that OpenSSL 3 only has in its legacy provider.
+    NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--openssl-legacy-provider" \
     setsid "$S3RVER_BIN" --directory "$DIR" --address 127.0.0.1 --port "$PORT" >"$OUT/s3rver.log" 2>&1 < /dev/null &
     echo $! > "$OUT/s3rver.pid"
     for i in $(seq 1 50); do
