@@ -6,7 +6,7 @@ using Sebs.Core.Platforms;
 namespace Sebs.Cmdlets.Commands;
 
 /// <summary>Builds the local platform's run images (SeBS's <c>docker build --image-type run</c>).</summary>
-[Cmdlet(VerbsLifecycle.Build, "SebsImage", SupportsShouldProcess = true)]
+[Cmdlet("Build", "SebsImage", SupportsShouldProcess = true)]
 [OutputType(typeof(RunImage))]
 public sealed class BuildSebsImageCommand : SebsCmdlet
 {

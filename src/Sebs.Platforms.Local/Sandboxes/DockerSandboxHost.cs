@@ -169,23 +169,35 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
         catch (HttpRequestException) { return false; }
     }
 
-    /// <summary>cgroup v2 memory.current / memory.peak of the container (systemd or cgroupfs driver layouts).</summary>
+    /// <summary>
+    /// The container's memory from its cgroup: v2 (memory.current / memory.peak, systemd or cgroupfs layout) or
+    /// v1 (memory.usage_in_bytes / memory.max_usage_in_bytes).
+    /// </summary>
     public MemorySample? ReadMemory(SandboxInstance instance)
     {
-        foreach (var dir in new[] { $"/sys/fs/cgroup/system.slice/docker-{instance.InstanceId}.scope", $"/sys/fs/cgroup/docker/{instance.InstanceId}" })
+        var id = instance.InstanceId;
+        var layouts = new[]
         {
-            var current = Path.Combine(dir, "memory.current");
+            ($"/sys/fs/cgroup/system.slice/docker-{id}.scope", "memory.current", "memory.peak"),
+            ($"/sys/fs/cgroup/docker/{id}", "memory.current", "memory.peak"),
+            ($"/sys/fs/cgroup/memory/docker/{id}", "memory.usage_in_bytes", "memory.max_usage_in_bytes"),
+            ($"/sys/fs/cgroup/memory/system.slice/docker-{id}.scope", "memory.usage_in_bytes", "memory.max_usage_in_bytes"),
+        };
+        foreach (var (dir, currentFile, peakFile) in layouts)
+        {
+            var current = Path.Combine(dir, currentFile);
             if (!File.Exists(current)) continue;
             try
             {
-                var cur = long.Parse(File.ReadAllText(current).Trim(), CultureInfo.InvariantCulture) / 1048576.0;
-                var peakFile = Path.Combine(dir, "memory.peak");
-                double? peak = File.Exists(peakFile) ? long.Parse(File.ReadAllText(peakFile).Trim(), CultureInfo.InvariantCulture) / 1048576.0 : null;
-                return new MemorySample(cur, peak);
+                var cur = ReadMB(current)!.Value;
+                return new MemorySample(cur, ReadMB(Path.Combine(dir, peakFile)));
             }
             catch (Exception ex) when (ex is IOException or FormatException) { return null; }
         }
         return null;
+
+        static double? ReadMB(string file) =>
+            File.Exists(file) ? long.Parse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture) / 1048576.0 : null;
     }
 
     public void Dispose() => _client.Dispose();
