@@ -23,6 +23,8 @@
         'New-SebsConfig'
         'New-SebsFunction'
         'Remove-SebsFunction'
+        'Start-SebsStorage'
+        'Stop-SebsStorage'
         'Update-SebsFunction'
     )
     FunctionsToExport    = @()

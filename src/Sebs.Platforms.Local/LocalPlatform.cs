@@ -17,7 +17,7 @@ namespace Sebs.Platforms.Local;
 /// The local platform: each function is one sandbox (container or host process) serving HTTP on 127.0.0.1.
 /// A cold start is a fresh sandbox. Object storage is an S3-compatible endpoint from the config, or a folder.
 /// </summary>
-public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImageBuilder
+public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImageBuilder, IStorageServiceHost
 {
     public const string ResourceId = "local";
     private readonly PlatformContext _context;
@@ -269,6 +269,18 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
 
     public Task<RunImage> BuildRunImageAsync(string language, string version, bool offline, bool force, CancellationToken ct) =>
         new RunImageBuilder(_context.ModuleRoot, _docker.Value).BuildAsync(LanguageRuntimes.NormalizeLanguage(language), version, offline, force, ct);
+
+    public async Task<StorageInstance> StartObjectStorageAsync(StorageStartOptions options, CancellationToken ct)
+    {
+        await _docker.Value.EnsureReachableAsync(ct).ConfigureAwait(false);
+        return await new MinioService(_docker.Value.Client).StartAsync(options, ct).ConfigureAwait(false);
+    }
+
+    public async Task StopObjectStorageAsync(StorageInstance instance, CancellationToken ct)
+    {
+        await _docker.Value.EnsureReachableAsync(ct).ConfigureAwait(false);
+        await new MinioService(_docker.Value.Client).StopAsync(instance, ct).ConfigureAwait(false);
+    }
 
     /// <summary>Memory statistics of every sandbox this session started or re-attached to.</summary>
     public IReadOnlyList<MemoryStatistics> MemoryStatistics() => _memory.Snapshot();

@@ -211,3 +211,14 @@ Describe 'Function lifecycle cmdlets' {
         $m[0].MaxMB | Should -BeGreaterThan 1
     }
 }
+
+Describe 'Self-hosted storage' {
+    It 'Start-SebsStorage with an image that is neither present nor pullable says so' {
+        $services = Get-SebsTestServices
+        if ($services.SEBS_TEST_DOCKER -ne '1') { throw "Docker is not available for the tests (SEBS_TEST_DOCKER=$($services.SEBS_TEST_DOCKER))." }
+        Start-SebsStorage -Image 'sebs-test/no-such-minio:0' -CachePath (Join-Path $TestDrive 'st') -ErrorVariable err -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'Sebs.StorageError*'
+        $err[0].Exception.Message | Should -Match 'sebs-test/no-such-minio:0'
+    }
+}

@@ -22,6 +22,7 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
     }
 
     public SandboxKind Kind => SandboxKind.Docker;
+    internal DockerClient Client => _client;
     public string Endpoint => _endpoint;
 
     private static string DefaultEndpoint() =>
