@@ -29,7 +29,7 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
     private readonly Lazy<DockerSandboxHost> _docker;
     private readonly ProcessSandboxHost _process = new();
     private readonly SemaphoreSlim _hostChoice = new(1, 1);
-    private ISandboxHost? _chosen;
+    private readonly Dictionary<string, ISandboxHost> _chosen = new();
 
     public LocalPlatform(PlatformContext context)
     {
@@ -89,36 +89,50 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
     public string DefaultFunctionName(Benchmark benchmark, string language, string languageVersion) =>
         $"sebs-{ResourceId}-{benchmark.Name}-{language}-{languageVersion}";
 
-    public IDependencyInstaller DependencyInstaller(string language, string languageVersion) => new HostDependencyInstaller(_log);
+    public async Task<IDependencyInstaller> DependencyInstallerAsync(string language, string languageVersion, CancellationToken ct)
+    {
+        var host = await HostAsync(language, languageVersion, ct).ConfigureAwait(false);
+        return host.Kind == SandboxKind.Docker
+            ? new DockerDependencyInstaller(_docker.Value, DockerSandboxHost.ImageName(language, languageVersion), _log)
+            : new HostDependencyInstaller(_log);
+    }
 
     // ---- sandboxes -------------------------------------------------------------------------------
 
     /// <summary>Docker when asked for, or (Auto) when an engine answers and the run image exists; else a host process.</summary>
     private async Task<ISandboxHost> HostAsync(string language, string version, CancellationToken ct)
     {
-        if (_chosen is not null) return _chosen;
+        var image = DockerSandboxHost.ImageName(language, version);
         await _hostChoice.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (_chosen is not null) return _chosen;
+            if (_chosen.TryGetValue(image, out var known)) return known;
+            ISandboxHost chosen;
             switch (_requested)
             {
                 case SandboxKind.Process:
-                    return _chosen = _process;
+                    chosen = _process;
+                    break;
                 case SandboxKind.Docker:
                     await _docker.Value.EnsureReachableAsync(ct).ConfigureAwait(false);
-                    return _chosen = _docker.Value;
+                    chosen = _docker.Value;
+                    break;
                 default:
-                    var image = DockerSandboxHost.ImageName(language, version);
+                    // Auto, decided once per runtime: Docker when an engine answers and the run image exists.
                     if (await _docker.Value.IsReachableAsync(ct).ConfigureAwait(false) &&
                         await _docker.Value.ImageExistsAsync(image, ct).ConfigureAwait(false))
                     {
                         _log.Verbose($"Sandbox: Docker ({_docker.Value.Endpoint}, image {image}).");
-                        return _chosen = _docker.Value;
+                        chosen = _docker.Value;
                     }
-                    _log.Verbose($"Sandbox: host process (no Docker engine or no image {image}).");
-                    return _chosen = _process;
+                    else
+                    {
+                        _log.Verbose($"Sandbox: host process (no Docker engine or no image {image}).");
+                        chosen = _process;
+                    }
+                    break;
             }
+            return _chosen[image] = chosen;
         }
         finally { _hostChoice.Release(); }
     }
