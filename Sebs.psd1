@@ -12,6 +12,9 @@
     FormatsToProcess     = @('Sebs.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-SebsBenchmark'
+        'Import-SebsResult'
+        'Export-SebsResult'
+        'Measure-SebsResult'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
