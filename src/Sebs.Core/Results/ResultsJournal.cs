@@ -32,12 +32,15 @@ public sealed class ResultsJournal : IDisposable
     public long Count { get; private set; }
 
     /// <summary>Opens <paramref name="path"/> for appending (or truncates it when <paramref name="append"/> is false).</summary>
-    public static ResultsJournal Open(string path, bool append = true)
+    /// <remarks>
+    /// When appending to a journal whose last line was torn by a crash, that partial line is cut off first (with a warning),
+    /// so the journal stays readable end to end; the partial line could never be parsed anyway.
+    /// </remarks>
+    public static ResultsJournal Open(string path, bool append = true, ISebsLog? log = null)
     {
-        var stream = SecureFile.Create(path, append);
-        // A crash may have left a partial last line; start ours on a fresh line so it stays readable.
-        if (append && stream.Length > 0 && LastByte(path) != (byte)'\n') stream.WriteByte((byte)'\n');
-        return new ResultsJournal(path, stream);
+        if (append && File.Exists(path) && CutTornTail(path) is > 0 and var cut)
+            (log ?? NullSebsLog.Instance).Warning($"Results file '{path}': removed an incomplete last line ({cut} bytes) left by an earlier run.");
+        return new ResultsJournal(path, SecureFile.Create(path, append));
     }
 
     public void Append(ExecutionResult result)
@@ -142,11 +145,23 @@ public sealed class ResultsJournal : IDisposable
         return false;
     }
 
-    private static int LastByte(string path)
+    /// <summary>Truncates the file after its last newline; returns the bytes removed.</summary>
+    private static long CutTornTail(string path)
     {
-        using var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        if (read.Length == 0) return -1;
-        read.Seek(-1, SeekOrigin.End);
-        return read.ReadByte();
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        var end = file.Length;
+        var keep = end;
+        var buffer = new byte[4096];
+        while (keep > 0)
+        {
+            var chunk = (int)Math.Min(buffer.Length, keep);
+            file.Seek(keep - chunk, SeekOrigin.Begin);
+            file.ReadExactly(buffer, 0, chunk);
+            var newline = Array.LastIndexOf(buffer, (byte)'\n', chunk - 1, chunk);
+            if (newline >= 0) { keep = keep - chunk + newline + 1; break; }
+            keep -= chunk;
+        }
+        if (keep < end) file.SetLength(keep);
+        return end - keep;
     }
 }
