@@ -25,9 +25,9 @@ public sealed class ImportSebsResultCommand : SebsCmdlet
     {
         foreach (var file in ResolveFiles())
         {
-            WriteVerbose($"Reading results from {file} ({ResultFile.Detect(file)})");
             try
             {
+                WriteVerbose($"Reading results from {file} ({ResultFile.Detect(file)})");
                 foreach (var result in ResultFile.Read(file, DirectLog))
                     WriteObject(result);
             }
