@@ -27,6 +27,15 @@ Describe 'Export-SebsResult and Import-SebsResult' {
         if (-not $IsWindows) { (Get-Item $path).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite') }
     }
 
+    It 'adds to an existing file with -Append (<_>)' -ForEach 'Json', 'JsonLines', 'Csv' {
+        $path = Join-Path $TestDrive "append.$_"
+        $results | Select-Object -First 5 | Export-SebsResult $path -Format $_
+        $results | Select-Object -Skip 5 | Export-SebsResult $path -Format $_ -Append
+        $back = @(Import-SebsResult $path)
+        $back.Count | Should -Be 20
+        ($back | Sort-Object Invocation).RequestId | Should -Be $results.RequestId
+    }
+
     It 'honours -WhatIf' {
         $path = Join-Path $TestDrive 'whatif.json'
         $results | Export-SebsResult $path -WhatIf

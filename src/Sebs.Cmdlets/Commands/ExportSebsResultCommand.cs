@@ -22,6 +22,10 @@ public sealed class ExportSebsResultCommand : SebsCmdlet, IDisposable
     [Parameter]
     public ResultFileFormat? Format { get; set; }
 
+    /// <summary>Add to an existing file instead of replacing it (Json: the file's invocations, metrics and config are kept).</summary>
+    [Parameter]
+    public SwitchParameter Append { get; set; }
+
     /// <summary>Also write each result to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -44,18 +48,19 @@ public sealed class ExportSebsResultCommand : SebsCmdlet, IDisposable
             switch (_format)
             {
                 case ResultFileFormat.JsonLines:
-                    _journal = ResultsJournal.Open(_file, append: false);
+                    _journal = ResultsJournal.Open(_file, Append, DirectLog);
                     break;
                 case ResultFileFormat.Csv:
-                    _csv = new StreamWriter(SecureFile.Create(_file), new UTF8Encoding(false));
-                    ResultCsv.Write(Array.Empty<ExecutionResult>(), _csv);
+                    var hasHeader = Append && File.Exists(_file) && new FileInfo(_file).Length > 0;
+                    _csv = new StreamWriter(SecureFile.Create(_file, Append), new UTF8Encoding(false));
+                    if (!hasHeader) ResultCsv.Write(Array.Empty<ExecutionResult>(), _csv);
                     break;
                 default:
-                    _experiment = new ExperimentResult();
+                    _experiment = Append && File.Exists(_file) ? ExperimentResultJson.Read(_file) : new ExperimentResult();
                     break;
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Core.SebsException)
         {
             ThrowSebsError(ex, _file);
         }
