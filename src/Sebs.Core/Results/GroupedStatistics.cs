@@ -10,6 +10,7 @@ public sealed class GroupedStatistics
     private readonly Dictionary<object?[], ValueGroup> _groups = new(GroupKeyComparer.Instance);
     private readonly List<ValueGroup> _order = new();
     private ValueGroup? _last;
+    private const int SmallGroupCount = 8;
 
     public GroupedStatistics(IReadOnlyList<string> groupBy, IReadOnlyList<string> properties)
     {
@@ -29,6 +30,10 @@ public sealed class GroupedStatistics
     {
         // Results usually arrive in runs of one function and type; skip hashing while the key repeats.
         if (_last is not null && GroupKeyComparer.Instance.Equals(_last.Key, key)) return _last;
+        // With a handful of groups a scan is cheaper than hashing long function names (same string instances compare by reference).
+        if (_order.Count <= SmallGroupCount)
+            foreach (var candidate in _order)
+                if (GroupKeyComparer.Instance.Equals(candidate.Key, key)) return _last = candidate;
         if (!_groups.TryGetValue(key, out var group))
         {
             var copy = (object?[])key.Clone();

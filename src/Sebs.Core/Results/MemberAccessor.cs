@@ -15,8 +15,14 @@ public static class MemberAccessor
 
     /// <summary>A reader of <paramref name="path"/> (e.g. <c>ClientMs</c> or <c>Times.ClientMicroseconds</c>); null when the type lacks it.</summary>
     public static Func<object, object?>? ForObject(Type type, string path) =>
-        Objects.GetOrAdd((type, path), static key => Compile<object?>(key.Item1, key.Item2,
-            value => Expression.Convert(value, typeof(object)), Expression.Constant(null, typeof(object))));
+        Objects.GetOrAdd((type, path), static key => Compile<object?>(key.Item1, key.Item2, Box, Expression.Constant(null, typeof(object))));
+
+    private static readonly object BoxedTrue = true, BoxedFalse = false;
+
+    /// <summary>Booleans (IsCold, Failed: the usual group keys) come from two shared boxes instead of a new box per read.</summary>
+    private static Expression Box(Expression value) => value.Type == typeof(bool)
+        ? Expression.Condition(value, Expression.Constant(BoxedTrue, typeof(object)), Expression.Constant(BoxedFalse, typeof(object)))
+        : Expression.Convert(value, typeof(object));
 
     /// <summary>
     /// A reader of a numeric <paramref name="path"/> as double, NaN for null; null when the type lacks the path
