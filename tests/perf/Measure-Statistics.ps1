@@ -25,6 +25,12 @@ foreach ($pass in 'first', 'second') {
         $pass, $measure.Elapsed.TotalSeconds, ($self.TotalProcessorTime - $cpu).TotalSeconds, @($summaries).Count,
         ($summaries | Measure-Object Count -Sum).Sum
 }
+$self.Refresh(); $cpu = $self.TotalProcessorTime
+$measure = [Diagnostics.Stopwatch]::StartNew()
+$null = Measure-SebsResult -InputObject $results
+$measure.Stop()
+$self.Refresh()
+'-InputObject (no pipeline): {0:N2} s wall, {1:N2} s CPU' -f $measure.Elapsed.TotalSeconds, ($self.TotalProcessorTime - $cpu).TotalSeconds
 $summaries | Format-Table Name, Count, Mean, Median, P99, CI95Low, CI95High -AutoSize | Out-String -Width 160 | Write-Host
 
 $self.Refresh()
