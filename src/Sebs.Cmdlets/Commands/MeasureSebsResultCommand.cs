@@ -62,17 +62,11 @@ public sealed class MeasureSebsResultCommand : SebsCmdlet
 
     protected override void EndProcessing()
     {
-        var any = false;
         foreach (var summary in _statistics.Summarize())
-        {
-            any = true;
             WriteObject(WithGroupProperties(summary));
-        }
         for (var p = 0; p < Property.Length; p++)
             if (_skipped[p] > 0)
                 WriteWarning($"{_skipped[p]} of {_inputs} objects had no numeric '{Property[p]}' and were left out.");
-        if (!any && _inputs > 0)
-            WriteWarning($"No numeric values of {string.Join(", ", Property)} in {_inputs} objects.");
         base.EndProcessing();
     }
 
