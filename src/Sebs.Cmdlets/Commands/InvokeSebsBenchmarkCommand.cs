@@ -65,6 +65,11 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
     [Parameter] public string? DataPath { get; set; }
     /// <summary>Extra benchmark folders.</summary>
     [Parameter] public string[]? BenchmarkPath { get; set; }
+    /// <summary>
+    /// JSON-lines file every result is appended to as it arrives (default: results/&lt;time&gt;-&lt;benchmark&gt;-&lt;language&gt;.jsonl
+    /// in the cache). Import-SebsResult reads it; Export-SebsResult turns it into SeBS's experiments.json.
+    /// </summary>
+    [Parameter] public string? ResultsPath { get; set; }
     /// <summary>Check each output as SeBS's validate_output does; sets Valid and ValidationMessage.</summary>
     [Parameter] public SwitchParameter Validate { get; set; }
 
@@ -105,17 +110,35 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
         if (!ShouldProcess($"{request.Benchmark.Name} ({request.Language}) on {PlatformName}", $"Deploy and invoke {Repetitions} time(s)"))
             return;
 
+        var journalPath = ResultsPath is not null
+            ? GetUnresolvedProviderPathFromPSPath(ResultsPath)
+            : Path.Combine(Cache.Root, "results", $"{DateTime.Now:yyyyMMdd-HHmmss}-{request.Benchmark.Name}-{request.Language}.jsonl");
         try
         {
             RunAsync(async (queue, ct) =>
             {
                 var platform = OpenPlatform(queue);
                 var runner = SebsSession.Runner(platform, Cache, queue);
-                await foreach (var result in runner.RunAsync(request, queue, ct).ConfigureAwait(false))
+                ResultsJournal? journal = null;
+                try
                 {
-                    if (result.Failed)
-                        queue.Warning($"Invocation {result.Invocation} of {result.FunctionName} failed: {result.ErrorMessage}");
-                    queue.WriteObject(result);
+                    await foreach (var result in runner.RunAsync(request, queue, ct).ConfigureAwait(false))
+                    {
+                        // On disk before it reaches the pipeline: Ctrl+C or a crash loses nothing already measured.
+                        journal ??= ResultsJournal.Open(journalPath, append: true, queue);
+                        journal.Append(result);
+                        if (result.Failed)
+                            queue.Warning($"Invocation {result.Invocation} of {result.FunctionName} failed: {result.ErrorMessage}");
+                        queue.WriteObject(result);
+                    }
+                }
+                finally
+                {
+                    if (journal is not null)
+                    {
+                        queue.Verbose($"{journal.Count} result(s) written to {journal.Path}.");
+                        journal.Dispose();
+                    }
                 }
             });
         }
