@@ -21,6 +21,7 @@
         'Get-SebsMetrics'
         'Import-SebsResult'
         'Invoke-SebsBenchmark'
+        'Invoke-SebsRegression'
         'Measure-SebsResult'
         'New-SebsCodePackage'
         'New-SebsConfig'

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Sebs.Core.Benchmarks;
+using Sebs.Core.Diagnostics;
+
+namespace Sebs.Core.Running;
+
+/// <summary>One case of the regression suite: a benchmark in one language.</summary>
+public sealed record RegressionCase(Benchmark Benchmark, string Language)
+{
+    public override string ToString() => $"{Benchmark.Name} ({Language})";
+}
+
+/// <summary>What a regression run needs besides the cases.</summary>
+public sealed class RegressionOptions
+{
+    /// <summary>Folder for the per-case JSON files; created when missing.</summary>
+    public required string OutputPath { get; init; }
+    /// <summary>How many cases run at the same time (SeBS runs all of them concurrently).</summary>
+    public int ThrottleLimit { get; init; } = 2;
+    public string Size { get; init; } = "test";
+    public string? LanguageVersion { get; init; }
+    public string? DataRoot { get; init; }
+    public bool UpdateCode { get; init; }
+    public bool UpdateStorage { get; init; }
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// SeBS's regression suite (sebs/regression.py) for any platform: every selected benchmark × language is deployed,
+/// invoked once through the HTTP trigger with the test input, and its output validated. Cases run in parallel up to a
+/// limit and are reported as each one ends; a failing case never stops the others.
+/// </summary>
+public sealed class RegressionSuite
+{
+    public const string Activity = "Invoke-SebsRegression";
+    private const string TriggerName = "http";
+    private readonly BenchmarkRunner _runner;
+    private readonly RegressionOptions _options;
+    private readonly ISebsLog _log;
+
+    public RegressionSuite(BenchmarkRunner runner, RegressionOptions options, ISebsLog? log = null)
+    {
+        _runner = runner;
+        _options = options;
+        _log = log ?? NullSebsLog.Instance;
+    }
+
+    /// <summary>
+    /// Every benchmark whose name matches, in every language it declares that is among <paramref name="languages"/>
+    /// (all when null or empty), in catalog order.
+    /// </summary>
+    public static IReadOnlyList<RegressionCase> SelectCases(IEnumerable<Benchmark> benchmarks, Func<string, bool> nameMatches,
+        IReadOnlyCollection<string>? languages)
+    {
+        var cases = new List<RegressionCase>();
+        foreach (var b in benchmarks)
+        {
+            if (!nameMatches(b.Name)) continue;
+            foreach (var l in b.Languages)
+                if (languages is null || languages.Count == 0 || languages.Contains(l, StringComparer.OrdinalIgnoreCase))
+                    cases.Add(new RegressionCase(b, l.ToLowerInvariant()));
+        }
+        return cases;
+    }
+
+    /// <summary>The file name SeBS uses for a case (without the architecture and variant parts, which the local platform lacks).</summary>
+    public static string ResultFileName(string platform, string benchmark, string language) =>
+        $"regression_{platform.ToLowerInvariant()}_{benchmark}_{language.ToLowerInvariant()}.json";
+
+    /// <summary>Runs the cases, at most <see cref="RegressionOptions.ThrottleLimit"/> at a time, yielding each result as it ends.</summary>
+    public async IAsyncEnumerable<RegressionResult> RunAsync(IReadOnlyList<RegressionCase> cases, IProgress<SebsProgress>? progress,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        if (cases.Count == 0) yield break;
+        Directory.CreateDirectory(_options.OutputPath);
+        var channel = Channel.CreateUnbounded<RegressionResult>(new UnboundedChannelOptions { SingleReader = true });
+        using var gate = new SemaphoreSlim(Math.Max(1, _options.ThrottleLimit));
+        var clock = Stopwatch.StartNew();
+        progress?.Report(new SebsProgress(Activity, $"0 of {cases.Count} cases", 0, cases.Count));
+
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var tasks = cases.Select(async c =>
+                {
+                    await gate.WaitAsync(ct).ConfigureAwait(false);
+                    try
+                    {
+                        var result = await RunCaseAsync(c, ct).ConfigureAwait(false);
+                        await channel.Writer.WriteAsync(result, ct).ConfigureAwait(false);
+                    }
+                    finally { gate.Release(); }
+                }).ToList();
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+                channel.Writer.TryComplete();
+            }
+            catch (Exception ex)
+            {
+                channel.Writer.TryComplete(ex);
+            }
+        }, ct);
+
+        var done = 0;
+        await foreach (var result in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            done++;
+            var remaining = TimeSpan.FromTicks(clock.Elapsed.Ticks / done * (cases.Count - done));
+            progress?.Report(new SebsProgress(Activity,
+                $"{done} of {cases.Count} cases; {result.Benchmark} ({result.Language}) {(result.Passed ? "passed" : "failed")}",
+                done, cases.Count, remaining));
+            yield return result;
+        }
+        await producer.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One case: deploy, invoke once with validation, write the JSON. Every failure, including an exception while
+    /// building or generating input (e.g. missing benchmark data), becomes a failed result with the reason.
+    /// </summary>
+    public async Task<RegressionResult> RunCaseAsync(RegressionCase c, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = new RegressionResult
+        {
+            Benchmark = c.Benchmark.Name,
+            Language = c.Language,
+            LanguageVersion = _options.LanguageVersion ?? "",
+            Platform = _runner.Platform.Name.ToString(),
+        };
+        JsonNode? output = null;
+        var invoked = false;
+        try
+        {
+            _log.Verbose($"Regression: starting {c}.");
+            var request = new InvokeRequest
+            {
+                Benchmark = c.Benchmark,
+                Language = c.Language,
+                LanguageVersion = _options.LanguageVersion,
+                Size = _options.Size,
+                Repetitions = 1,
+                Validate = true,
+                DataRoot = _options.DataRoot,
+                UpdateCode = _options.UpdateCode,
+                UpdateStorage = _options.UpdateStorage,
+                Settings = _options.Settings,
+            };
+            await foreach (var r in _runner.RunAsync(request, progress: null, ct).ConfigureAwait(false))
+            {
+                invoked = true;
+                result.LanguageVersion = r.LanguageVersion;
+                result.ClientMs = r.ClientMs;
+                result.BenchmarkMs = r.BenchmarkMs;
+                result.ColdStart = r.IsCold;
+                result.Valid = r.Valid;
+                output = r.Output?.DeepClone();
+                if (r.Failed)
+                    result.Error = "The invocation failed: " + (r.ErrorMessage ?? "no error message");
+                else if (r.Valid == false)
+                    result.Error = "The output is not valid: " + (r.ValidationMessage ?? "no reason given");
+            }
+            if (!invoked) result.Error = "The function was not invoked.";
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
+        catch (Exception ex)
+        {
+            result.Error = ex is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerExceptions[0].Message : ex.Message;
+        }
+        result.Passed = result.Error is null;
+        try
+        {
+            result.ResultPath = WriteResultFile(result, output);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log.Warning($"Could not write the regression file of {c}: {ex.Message}");
+        }
+        result.Duration = clock.Elapsed;
+        _log.Verbose($"Regression: {result}.");
+        return result;
+    }
+
+    /// <summary>
+    /// SeBS's <c>{trigger: output}</c>: the wrapper's whole response keyed by the trigger name (null when the function was
+    /// never invoked). A failed case also carries <c>"error"</c> with the reason.
+    /// </summary>
+    private string WriteResultFile(RegressionResult result, JsonNode? output)
+    {
+        var doc = new JsonObject { [TriggerName] = output };
+        if (!result.Passed) doc["error"] = result.Error;
+        var path = Path.Combine(_options.OutputPath, ResultFileName(result.Platform, result.Benchmark, result.Language));
+        File.WriteAllText(path, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return path;
+    }
+}
