@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Build-SebsImage'
         'Clear-SebsCache'
+        'Export-SebsChart'
         'Export-SebsResult'
         'Get-SebsBenchmark'
         'Get-SebsCache'

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 using Sebs.Core;
+using Sebs.Core.Analysis;
 using Sebs.Core.Platforms;
 
 namespace Sebs.Cmdlets.Infrastructure;
@@ -27,11 +29,43 @@ internal static class PlatformLoader
         if (!File.Exists(path))
             throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.ResourceUnavailable,
                 $"The {name} platform is not part of this build of Sebs (no {path}).", target: name.ToString());
-        var context = new SebsLoadContext(name.ToString(), dir);
-        var assembly = context.LoadFromAssemblyPath(path);
-        var type = assembly.GetTypes().FirstOrDefault(t => typeof(IPlatformFactory).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
-            ?? throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidData, $"{path} has no platform factory.");
-        return (IPlatformFactory)Activator.CreateInstance(type)!;
+        return DependencyLoader.CreateImplementation<IPlatformFactory>(name.ToString(), dir, path);
+    }
+}
+
+/// <summary>
+/// Loads an assembly that carries heavy dependencies (platform SDKs, ScottPlot/SkiaSharp) from its folder under
+/// <c>dependencies/</c> into an isolated context, and creates the one class in it that implements a Core contract.
+/// </summary>
+internal static class DependencyLoader
+{
+    private static readonly ConcurrentDictionary<string, SebsLoadContext> Contexts = new(StringComparer.Ordinal);
+
+    public static T CreateImplementation<T>(string name, string directory, string assemblyPath) where T : class
+    {
+        var context = Contexts.GetOrAdd(directory, d => new SebsLoadContext(name, d));
+        var assembly = context.LoadFromAssemblyPath(assemblyPath);
+        var type = assembly.GetTypes().FirstOrDefault(t => typeof(T).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+            ?? throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidData, $"{assemblyPath} has no {typeof(T).Name}.");
+        return (T)Activator.CreateInstance(type)!;
+    }
+}
+
+/// <summary>The chart renderer (Sebs.Analysis with ScottPlot and SkiaSharp), loaded on the first Export-SebsChart.</summary>
+internal static class AnalysisLoader
+{
+    private static readonly Lazy<IChartRenderer> Instance = new(Load);
+
+    public static IChartRenderer Renderer => Instance.Value;
+
+    private static IChartRenderer Load()
+    {
+        var dir = Path.Combine(PlatformLoader.DependenciesRoot, "Analysis");
+        var path = Path.Combine(dir, "Sebs.Analysis.dll");
+        if (!File.Exists(path))
+            throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.ResourceUnavailable,
+                $"Charts are not part of this build of Sebs (no {path}).");
+        return DependencyLoader.CreateImplementation<IChartRenderer>("Analysis", dir, path);
     }
 }
 
@@ -50,6 +84,16 @@ internal sealed class SebsLoadContext : AssemblyLoadContext
         return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
     }
 
+    /// <summary>
+    /// The runtime's RID, then the portable one NuGet packages use (runtimes/linux-x64/native): a distro-specific RID
+    /// such as debian.12-x64 has no folder of its own.
+    /// </summary>
+    private static readonly string[] RuntimeIds = new[]
+    {
+        RuntimeInformation.RuntimeIdentifier,
+        (OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux") + "-" + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(),
+    }.Distinct().ToArray();
+
     protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
     {
         // Native libraries shipped by SDK packages (runtimes/<rid>/native) next to the managed ones.
@@ -57,8 +101,11 @@ internal sealed class SebsLoadContext : AssemblyLoadContext
         {
             var direct = Path.Combine(_directory, file);
             if (File.Exists(direct)) return LoadUnmanagedDllFromPath(direct);
-            var rid = Path.Combine(_directory, "runtimes", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "native", file);
-            if (File.Exists(rid)) return LoadUnmanagedDllFromPath(rid);
+            foreach (var rid in RuntimeIds)
+            {
+                var native = Path.Combine(_directory, "runtimes", rid, "native", file);
+                if (File.Exists(native)) return LoadUnmanagedDllFromPath(native);
+            }
         }
         return IntPtr.Zero;
     }
