@@ -68,7 +68,6 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
             var boxPlot = plot.Add.Box(box);
             boxPlot.FillColor = color.WithAlpha(.35);
             boxPlot.LineColor = color;
-            boxPlot.StrokeColor = color;
             // The points themselves, jittered sideways (fixed seed: the same input draws the same figure).
             var xs = b.Values.Select(_ => b.Position + (random.NextDouble() - 0.5) * 0.35).ToArray();
             var points = plot.Add.ScatterPoints(xs, b.Values, color.WithAlpha(.8));

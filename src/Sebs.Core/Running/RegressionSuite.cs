@@ -72,13 +72,18 @@ public sealed class RegressionSuite
         $"regression_{platform.ToLowerInvariant()}_{benchmark}_{language.ToLowerInvariant()}.json";
 
     /// <summary>Runs the cases, at most <see cref="RegressionOptions.ThrottleLimit"/> at a time, yielding each result as it ends.</summary>
-    public async IAsyncEnumerable<RegressionResult> RunAsync(IReadOnlyList<RegressionCase> cases, IProgress<SebsProgress>? progress,
+    public IAsyncEnumerable<RegressionResult> RunAsync(IReadOnlyList<RegressionCase> cases, IProgress<SebsProgress>? progress,
+        CancellationToken ct = default) => RunAsync(cases, RunCaseAsync, _options.ThrottleLimit, progress, ct);
+
+    /// <summary>The scheduling alone: <paramref name="runCase"/> for every case, at most <paramref name="throttleLimit"/> at a time, in completion order.</summary>
+    internal async IAsyncEnumerable<RegressionResult> RunAsync(IReadOnlyList<RegressionCase> cases,
+        Func<RegressionCase, CancellationToken, Task<RegressionResult>> runCase, int throttleLimit, IProgress<SebsProgress>? progress,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
         if (cases.Count == 0) yield break;
         Directory.CreateDirectory(_options.OutputPath);
         var channel = Channel.CreateUnbounded<RegressionResult>(new UnboundedChannelOptions { SingleReader = true });
-        using var gate = new SemaphoreSlim(Math.Max(1, _options.ThrottleLimit));
+        using var gate = new SemaphoreSlim(Math.Max(1, throttleLimit));
         var clock = Stopwatch.StartNew();
         progress?.Report(new SebsProgress(Activity, $"0 of {cases.Count} cases", 0, cases.Count));
 
@@ -91,7 +96,7 @@ public sealed class RegressionSuite
                     await gate.WaitAsync(ct).ConfigureAwait(false);
                     try
                     {
-                        var result = await RunCaseAsync(c, ct).ConfigureAwait(false);
+                        var result = await runCase(c, ct).ConfigureAwait(false);
                         await channel.Writer.WriteAsync(result, ct).ConfigureAwait(false);
                     }
                     finally { gate.Release(); }
@@ -193,6 +198,7 @@ public sealed class RegressionSuite
     {
         var doc = new JsonObject { [TriggerName] = output };
         if (!result.Passed) doc["error"] = result.Error;
+        Directory.CreateDirectory(_options.OutputPath);
         var path = Path.Combine(_options.OutputPath, ResultFileName(result.Platform, result.Benchmark, result.Language));
         File.WriteAllText(path, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return path;
