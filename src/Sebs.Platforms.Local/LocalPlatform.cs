@@ -89,7 +89,11 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
     public string DefaultFunctionName(Benchmark benchmark, string language, string languageVersion) =>
         $"sebs-{ResourceId}-{benchmark.Name}-{language}-{languageVersion}";
 
-    public IDependencyInstaller DependencyInstaller(string language, string languageVersion) => new HostDependencyInstaller(_log);
+    /// <summary>With the Docker sandbox, Python requirements are checked against the run image that executes the function.</summary>
+    public IDependencyInstaller DependencyInstaller(string language, string languageVersion) =>
+        _requested == SandboxKind.Docker && language == "python"
+            ? new RunImageDependencyInstaller(_context.Options.TryGetValue("DockerEndpoint", out var e) ? e as string : null, _log)
+            : new HostDependencyInstaller(_log);
 
     // ---- sandboxes -------------------------------------------------------------------------------
 

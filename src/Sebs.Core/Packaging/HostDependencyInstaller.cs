@@ -20,7 +20,7 @@ public sealed class HostDependencyInstaller : IDependencyInstaller
     public string Description => "host";
 
     /// <summary>Prints the requirement lines whose distribution is not installed (version pins are not enforced).</summary>
-    internal const string MissingRequirementsScript = """
+    public const string MissingRequirementsScript = """
 import re, sys
 import importlib.metadata as md
 for raw in open(sys.argv[1], encoding="utf-8"):
