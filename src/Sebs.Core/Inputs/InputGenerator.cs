@@ -26,11 +26,11 @@ public static partial class InputGenerator
     {
         size = InputSizes.Normalize(size);
         var specPath = Path.Combine(benchmark.Path, "input.json");
+        if (benchmark.InputGenerator == InputGeneratorKind.SebsInputPy)
+            return await SebsInputPyRunner.GenerateAsync(benchmark, size, context, ct).ConfigureAwait(false);
         if (benchmark.InputGenerator != InputGeneratorKind.Declarative)
             throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.InvalidOperation,
-                benchmark.InputGenerator == InputGeneratorKind.None
-                    ? $"Benchmark {benchmark.Name} has no input generator; give the payload with -Payload."
-                    : $"Benchmark {benchmark.Name} uses a SeBS input.py; run it with the SeBS input runner.", target: benchmark.Name);
+                $"Benchmark {benchmark.Name} has no input generator; give the payload with -Payload.", target: benchmark.Name);
         JsonObject spec;
         try
         {
