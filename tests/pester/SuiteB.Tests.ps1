@@ -125,14 +125,18 @@ Describe '411.image-recognition cannot be invoked here, and says why' {
         }
     }
 
-    It 'input generation names the missing ResNet-50 weights file' {
+    It 'Invoke-SebsBenchmark stops before any invocation and the error names what is missing' {
+        # Packaging comes first, so torch/torchvision is what stops it; the missing weights file
+        # (resnet50-19c8e357.pth, checked by the xunit InputGenerator test) would stop input generation next.
         $err = $null
-        Invoke-SebsBenchmark 411.image-recognition -Sandbox Process -Repetitions 1 -DataPath '/work/shared/benchmark-data' -CachePath $cache `
-            -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $r = Invoke-SebsBenchmark 411.image-recognition -Sandbox Docker -Repetitions 1 -DataPath '/work/shared/benchmark-data' -CachePath $cache `
+            -ErrorVariable err -ErrorAction SilentlyContinue
+        $r | Should -BeNullOrEmpty
         $err | Should -Not -BeNullOrEmpty
-        "$($err[0])" | Should -Match 'resnet50-19c8e357\.pth|torch'
-        Write-Host ("411.image-recognition: NOT RUNNABLE HERE. The ResNet-50 weights (resnet50-19c8e357.pth) are not in the benchmark data " +
-            "and cannot be downloaded, and torch/torchvision cannot be installed (no PyPI; python3-torch/python3-torchvision are not in the run image). Error: " + (("$($err[0])" -split "`n")[0]))
+        "$($err[0])" | Should -Match 'torch'
+        Write-Host ("411.image-recognition: NOT RUNNABLE HERE. torch/torchvision cannot be installed (no PyPI; Debian's python3-torch and " +
+            "python3-torchvision are not in the offline run image), and the ResNet-50 weights resnet50-19c8e357.pth are not in the " +
+            "benchmark data and cannot be downloaded. Error: " + (("$($err[0])" -split "`n")[0]))
     }
 }
 
@@ -157,10 +161,26 @@ Describe 'SeBS-format benchmark folders run unmodified' {
         $r | Should -HaveCount 2
         foreach ($x in $r) {
             $x.Failed | Should -BeFalse -Because $x.ErrorMessage
+            $x.Valid | Should -BeTrue -Because "validate_output of input.py decides: $($x.ValidationMessage)"
             $x.Result['result']['size'].GetValue[int]() | Should -Be (10 * 'hello from a SeBS benchmark'.Length)
             $x.Result['result']['key'].GetValue[string]() | Should -Match '^990\.sebs-upload-0-output/greeting\.[0-9a-f]{8}\.txt$'
         }
         Get-SebsCache -CachePath (Join-Path $cache "sebs-$_") -Kind Storage | Should -Not -BeNullOrEmpty
+    }
+
+    It 'uses validate_output of input.py for -Validate, and reports what it says' {
+        $cacheDir = Join-Path $cache 'sebs-Process'
+        $r = Invoke-SebsBenchmark 990.sebs-upload -BenchmarkPath $sebsPath -Size test -Repetitions 1 -Sandbox Process -DataPath $sebsData -CachePath $cacheDir -Validate
+        $r.Valid | Should -BeTrue -Because $r.ValidationMessage
+        # Same run, but the data the validator compares against has changed: validate_output must say why it is invalid.
+        $other = Join-Path $TestDrive 'sebs-data-other/900.test/990.sebs-upload'
+        New-Item -ItemType Directory -Force $other | Out-Null
+        Set-Content -Path (Join-Path $other 'greeting.txt') -Value 'something longer than the uploaded greeting' -NoNewline
+        $bad = Invoke-SebsBenchmark 990.sebs-upload -BenchmarkPath $sebsPath -Size test -Repetitions 1 -Sandbox Process `
+            -DataPath (Join-Path $TestDrive 'sebs-data-other') -CachePath $cacheDir -Validate
+        $bad.Failed | Should -BeFalse
+        $bad.Valid | Should -BeFalse
+        $bad.ValidationMessage | Should -Match 'the uploaded object has 27 bytes, expected 43'
     }
 
     It 'reports an input.py that raises as InputGenerationFailed with the benchmark and the traceback' {
