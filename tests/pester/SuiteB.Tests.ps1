@@ -94,6 +94,21 @@ Describe 'Suite B benchmarks in the Docker sandbox, validated' {
         finally { if (-not $server.Process.HasExited) { Stop-Process -Id $server.Process.Id } }
     }
 
+    It '504 and a SeBS-format benchmark also validate through the S3 emulator' {
+        if (-not $services.SEBS_TEST_S3_ENDPOINT) { throw 'No S3 emulator (SEBS_TEST_S3_ENDPOINT missing from out/services.env).' }
+        $config = New-SebsS3TestConfig (Join-Path $TestDrive 's3.json')
+        $s3Cache = Join-Path $cache 's3'
+        $r = Invoke-SebsBenchmark 504.dna-visualisation -Size test -Validate -Sandbox Docker -Repetitions 1 -DataPath $dataRoot -CachePath $s3Cache -ConfigPath $config
+        Assert-Valid $r
+        $sebsData = Join-Path $TestDrive 's3-sebs-data/900.test/990.sebs-upload'
+        New-Item -ItemType Directory -Force $sebsData | Out-Null
+        Set-Content -Path (Join-Path $sebsData 'greeting.txt') -Value 'hi' -NoNewline
+        $r = Invoke-SebsBenchmark 990.sebs-upload -BenchmarkPath (Join-Path $PSScriptRoot 'benchmarks/sebs-format') -Size large -Validate -Sandbox Docker `
+            -Repetitions 1 -DataPath (Join-Path $TestDrive 's3-sebs-data') -CachePath $s3Cache -ConfigPath $config
+        Assert-Valid $r
+        $r.Result['result']['size'].GetValue[int]() | Should -Be 200
+    }
+
     It '020 without a server address says which setting is missing' {
         { Invoke-SebsBenchmark 020.network-benchmark -Sandbox Docker -Repetitions 1 -CachePath $cache -ErrorAction Stop } |
             Should -Throw -ExpectedMessage "*needs the setting 'server-address'*"

@@ -67,9 +67,18 @@ real_stdout.flush()
 
     public static async Task<DriverAnswer> RunDriverAsync(Benchmark benchmark, string size, string bucket, string? dataDir, CancellationToken ct)
     {
-        var outcome = await ProcessRunner.RunAsync(Python,
-            new[] { "-c", DriverScript, benchmark.Path, dataDir ?? "", size, bucket, benchmark.Name },
-            benchmark.Path, new Dictionary<string, string> { ["PYTHONDONTWRITEBYTECODE"] = "1" }, ct).ConfigureAwait(false);
+        ProcessOutcome outcome;
+        try
+        {
+            outcome = await ProcessRunner.RunAsync(Python,
+                new[] { "-c", DriverScript, benchmark.Path, dataDir ?? "", size, bucket, benchmark.Name },
+                benchmark.Path, new Dictionary<string, string> { ["PYTHONDONTWRITEBYTECODE"] = "1" }, ct).ConfigureAwait(false);
+        }
+        catch (SebsException ex) when (ex.Kind == SebsErrorKind.ResourceUnavailable)
+        {
+            throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.ResourceUnavailable,
+                $"{benchmark.Name} has a SeBS input.py, which needs a Python 3 interpreter: {ex.Message}", ex, benchmark.Name);
+        }
         if (outcome.ExitCode != 0)
             throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.InvalidOperation,
                 $"input.py of {benchmark.Name} failed (exit code {outcome.ExitCode}):\n{TracebackTail(outcome.StandardError)}", target: benchmark.Name);
