@@ -267,6 +267,36 @@ Describe 'Storage shim (<Lang>, <Backend>) used from a function' -ForEach @(
     }
 }
 
+Describe 'NoSQL shim (embedded JSON files) used from functions' {
+    BeforeAll {
+        $db = Join-Path $TestDrive 'nosql'
+        $servers = @{}
+        foreach ($lang in 'python', 'nodejs') {
+            $ext = if ($lang -eq 'python') { 'py' } else { 'js' }
+            $pkg = New-FunctionPackage -Lang $lang -Dest (Join-Path $TestDrive "nosql-$lang") -FunctionFile (Join-Path $Fixtures "nosql_probe.$ext")
+            $servers[$lang] = Start-FunctionServer -Lang $lang -Package $pkg -Environment @{ SEBS_NOSQL_DIR = $db; NOSQL_STORAGE_TABLE_cart = 'physical_cart' }
+        }
+    }
+    AfterAll { foreach ($s in $servers.Values) { Stop-FunctionServer $s } }
+
+    It 'writes in <Writer> and reads the same items in <Reader>' -ForEach @(
+        @{ Writer = 'python'; Reader = 'nodejs' }, @{ Writer = 'nodejs'; Reader = 'python' }) {
+        $cart = "cart-$Writer"
+        $w = Invoke-Function $servers[$Writer].Port (@{ op = 'write'; table = 'cart'; cart = $cart } | ConvertTo-Json)
+        if ($w.Status -ne 200) { throw "write failed: $($w.Text)" }
+        $r = Invoke-Function $servers[$Reader].Port (@{ op = 'read'; table = 'cart'; cart = $cart } | ConvertTo-Json)
+        if ($r.Status -ne 200) { throw "read failed: $($r.Text)" }
+        foreach ($res in $w.Body.result, $r.Body.result) {
+            @($res.items.product_id) | Should -Be @('p1', 'p2')
+            @($res.items.cart_id | Select-Object -Unique) | Should -Be @($cart)
+            $res.one.quantity | Should -Be 4
+            $res.one.price | Should -Be 5
+            $res.missing | Should -BeNullOrEmpty
+        }
+        Test-Path (Join-Path $db 'physical_cart.json') | Should -BeTrue   # NOSQL_STORAGE_TABLE_<name> maps the table
+    }
+}
+
 Describe 'Storage shim signatures' {
     It 'signs S3 requests in Node exactly as in Python' {
         $out = & python3 (Join-Path $Fixtures 'sigv4_node_check.py') (Join-Path $Wrappers 'python') (Join-Path $Wrappers 'nodejs') 2>&1
