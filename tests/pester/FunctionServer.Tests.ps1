@@ -154,6 +154,20 @@ Describe 'Function server (<Lang>): 010.sleep as a host process' -ForEach @(@{ L
         (Invoke-Function $server.Port '{"sleep": 0}').Status | Should -Be 200
     }
 
+    It 'serializes concurrent invocations (one sandbox = one invocation at a time)' {
+        $tasks = foreach ($i in 1..3) {
+            $content = [System.Net.Http.StringContent]::new('{"sleep": 0.15}', [Text.Encoding]::UTF8, 'application/json')
+            $Http.PostAsync("http://127.0.0.1:$($server.Port)/", $content)
+        }
+        $bodies = foreach ($t in $tasks) {
+            $r = $t.GetAwaiter().GetResult()
+            [int]$r.StatusCode | Should -Be 200
+            $r.Content.ReadAsStringAsync().GetAwaiter().GetResult() | ConvertFrom-Json
+        }
+        $spans = $bodies | ForEach-Object { [pscustomobject]@{ B = [decimal]$_.begin; E = [decimal]$_.end } } | Sort-Object B
+        for ($i = 1; $i -lt $spans.Count; $i++) { $spans[$i].B | Should -BeGreaterOrEqual $spans[$i - 1].E }
+    }
+
     It 'keeps per-request overhead small on a kept-alive connection' {
         foreach ($i in 1..20) { Invoke-Function $server.Port '{"sleep": 0}' | Out-Null }
         $sw = [System.Diagnostics.Stopwatch]::new()
