@@ -18,5 +18,7 @@ stop() {
 stop "$OUT/s3rver.pid" s3rver
 if [ -f "$OUT/s3rver.dir" ]; then rm -rf "$(cat "$OUT/s3rver.dir")"; rm -f "$OUT/s3rver.dir"; fi
 rm -f "$OUT/s3rver.endpoint"
+stop "$OUT/dynalite.pid" dynalite
+rm -f "$OUT/dynalite.endpoint"
 stop "$OUT/dockerd.pid" dockerd
 rm -f "$OUT/services.env"
