@@ -13,16 +13,21 @@
     CmdletsToExport      = @(
         'Build-SebsImage'
         'Clear-SebsCache'
+        'Export-SebsResult'
         'Get-SebsBenchmark'
         'Get-SebsCache'
         'Get-SebsConfig'
         'Get-SebsFunction'
         'Get-SebsMetrics'
+        'Import-SebsResult'
         'Invoke-SebsBenchmark'
+        'Measure-SebsResult'
         'New-SebsCodePackage'
         'New-SebsConfig'
         'New-SebsFunction'
         'Remove-SebsFunction'
+        'Start-SebsStorage'
+        'Stop-SebsStorage'
         'Update-SebsFunction'
     )
     FunctionsToExport    = @()

@@ -17,7 +17,7 @@ namespace Sebs.Platforms.Local;
 /// The local platform: each function is one sandbox (container or host process) serving HTTP on 127.0.0.1.
 /// A cold start is a fresh sandbox. Object storage is an S3-compatible endpoint from the config, or a folder.
 /// </summary>
-public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImageBuilder
+public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImageBuilder, IStorageServiceHost
 {
     public const string ResourceId = "local";
     private readonly PlatformContext _context;
@@ -29,7 +29,7 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
     private readonly Lazy<DockerSandboxHost> _docker;
     private readonly ProcessSandboxHost _process = new();
     private readonly SemaphoreSlim _hostChoice = new(1, 1);
-    private ISandboxHost? _chosen;
+    private readonly Dictionary<string, ISandboxHost> _chosen = new();
 
     public LocalPlatform(PlatformContext context)
     {
@@ -89,40 +89,50 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
     public string DefaultFunctionName(Benchmark benchmark, string language, string languageVersion) =>
         $"sebs-{ResourceId}-{benchmark.Name}-{language}-{languageVersion}";
 
-    /// <summary>With the Docker sandbox, Python requirements are checked against the run image that executes the function.</summary>
-    public IDependencyInstaller DependencyInstaller(string language, string languageVersion) =>
-        _requested == SandboxKind.Docker && language == "python"
-            ? new RunImageDependencyInstaller(_context.Options.TryGetValue("DockerEndpoint", out var e) ? e as string : null, _log)
+    public async Task<IDependencyInstaller> DependencyInstallerAsync(string language, string languageVersion, CancellationToken ct)
+    {
+        var host = await HostAsync(language, languageVersion, ct).ConfigureAwait(false);
+        return host.Kind == SandboxKind.Docker
+            ? new DockerDependencyInstaller(_docker.Value, DockerSandboxHost.ImageName(language, languageVersion), _log)
             : new HostDependencyInstaller(_log);
+    }
 
     // ---- sandboxes -------------------------------------------------------------------------------
 
     /// <summary>Docker when asked for, or (Auto) when an engine answers and the run image exists; else a host process.</summary>
     private async Task<ISandboxHost> HostAsync(string language, string version, CancellationToken ct)
     {
-        if (_chosen is not null) return _chosen;
+        var image = DockerSandboxHost.ImageName(language, version);
         await _hostChoice.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (_chosen is not null) return _chosen;
+            if (_chosen.TryGetValue(image, out var known)) return known;
+            ISandboxHost chosen;
             switch (_requested)
             {
                 case SandboxKind.Process:
-                    return _chosen = _process;
+                    chosen = _process;
+                    break;
                 case SandboxKind.Docker:
                     await _docker.Value.EnsureReachableAsync(ct).ConfigureAwait(false);
-                    return _chosen = _docker.Value;
+                    chosen = _docker.Value;
+                    break;
                 default:
-                    var image = DockerSandboxHost.ImageName(language, version);
+                    // Auto, decided once per runtime: Docker when an engine answers and the run image exists.
                     if (await _docker.Value.IsReachableAsync(ct).ConfigureAwait(false) &&
                         await _docker.Value.ImageExistsAsync(image, ct).ConfigureAwait(false))
                     {
                         _log.Verbose($"Sandbox: Docker ({_docker.Value.Endpoint}, image {image}).");
-                        return _chosen = _docker.Value;
+                        chosen = _docker.Value;
                     }
-                    _log.Verbose($"Sandbox: host process (no Docker engine or no image {image}).");
-                    return _chosen = _process;
+                    else
+                    {
+                        _log.Verbose($"Sandbox: host process (no Docker engine or no image {image}).");
+                        chosen = _process;
+                    }
+                    break;
             }
+            return _chosen[image] = chosen;
         }
         finally { _hostChoice.Release(); }
     }
@@ -273,6 +283,18 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
 
     public Task<RunImage> BuildRunImageAsync(string language, string version, bool offline, bool force, CancellationToken ct) =>
         new RunImageBuilder(_context.ModuleRoot, _docker.Value).BuildAsync(LanguageRuntimes.NormalizeLanguage(language), version, offline, force, ct);
+
+    public async Task<StorageInstance> StartObjectStorageAsync(StorageStartOptions options, CancellationToken ct)
+    {
+        await _docker.Value.EnsureReachableAsync(ct).ConfigureAwait(false);
+        return await new MinioService(_docker.Value.Client).StartAsync(options, ct).ConfigureAwait(false);
+    }
+
+    public async Task StopObjectStorageAsync(StorageInstance instance, CancellationToken ct)
+    {
+        await _docker.Value.EnsureReachableAsync(ct).ConfigureAwait(false);
+        await new MinioService(_docker.Value.Client).StopAsync(instance, ct).ConfigureAwait(false);
+    }
 
     /// <summary>Memory statistics of every sandbox this session started or re-attached to.</summary>
     public IReadOnlyList<MemoryStatistics> MemoryStatistics() => _memory.Snapshot();

@@ -20,7 +20,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Get-SebsFunction -CachePath $script:cache | Remove-SebsFunction -CachePath $script:cache -Force
+    Remove-SebsTestFunctions -Root $script:cache
     Remove-Item -Recurse -Force $script:cache -ErrorAction SilentlyContinue
 }
 
@@ -209,5 +209,43 @@ Describe 'Function lifecycle cmdlets' {
         $m[0] | Should -BeOfType ([Sebs.Core.Results.MemoryStatistics])
         $m[0].Samples | Should -BeGreaterThan 0
         $m[0].MaxMB | Should -BeGreaterThan 1
+    }
+}
+
+Describe 'Self-hosted storage' {
+    It 'Start-SebsStorage with an image that is neither present nor pullable says so' {
+        $services = Get-SebsTestServices
+        if ($services.SEBS_TEST_DOCKER -ne '1') { throw "Docker is not available for the tests (SEBS_TEST_DOCKER=$($services.SEBS_TEST_DOCKER))." }
+        Start-SebsStorage -Image 'sebs-test/no-such-minio:0' -CachePath (Join-Path $TestDrive 'st') -ErrorVariable err -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'Sebs.StorageError*'
+        $err[0].Exception.Message | Should -Match 'sebs-test/no-such-minio:0'
+    }
+}
+
+Describe 'Results survive on disk' {
+    It 'appends every result to the JSON-lines journal as it arrives, readable by Import-SebsResult' {
+        $journal = Join-Path $TestDrive 'run.jsonl'
+        $r = Invoke-SebsBenchmark 010.sleep -Repetitions 4 -Payload @{ sleep = 0 } -Sandbox Process -CachePath $cache -ResultsPath $journal
+        $back = Import-SebsResult -Path $journal
+        $back | Should -HaveCount 4
+        $back.RequestId | Should -Be $r.RequestId
+        ($back | Where-Object IsCold).Count | Should -Be ($r | Where-Object IsCold).Count
+        if (-not $IsWindows) { [int](Get-Item $journal).UnixFileMode | Should -Be ([Convert]::ToInt32('600', 8)) }
+    }
+
+    It 'keeps what was measured when the run is stopped half-way' {
+        $journal = Join-Path $TestDrive 'stopped.jsonl'
+        $ps = [PowerShell]::Create()
+        $null = $ps.AddScript("Import-Module '$env:SEBS_TEST_MODULE'; Invoke-SebsBenchmark 010.sleep -Repetitions 50 -Payload @{ sleep = 0.1 } -Sandbox Process -CachePath '$cache' -ResultsPath '$journal'")
+        $handle = $ps.BeginInvoke()
+        $deadline = (Get-Date).AddSeconds(30)
+        while ((-not (Test-Path $journal) -or @(Get-Content $journal).Count -lt 5) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        $ps.Stop()
+        $ps.Dispose()
+        $kept = @(Import-SebsResult -Path $journal)
+        $kept.Count | Should -BeGreaterOrEqual 5
+        $kept.Count | Should -BeLessThan 50
+        $kept | ForEach-Object { $_.Failed | Should -BeFalse }
     }
 }

@@ -65,6 +65,11 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
     [Parameter] public string? DataPath { get; set; }
     /// <summary>Extra benchmark folders.</summary>
     [Parameter] public string[]? BenchmarkPath { get; set; }
+    /// <summary>
+    /// JSON-lines file every result is appended to as it arrives (default: results/&lt;time&gt;-&lt;benchmark&gt;-&lt;language&gt;.jsonl
+    /// in the cache). Import-SebsResult reads it; Export-SebsResult turns it into SeBS's experiments.json.
+    /// </summary>
+    [Parameter] public string? ResultsPath { get; set; }
     /// <summary>Check each output as SeBS's validate_output does; sets Valid and ValidationMessage.</summary>
     [Parameter] public SwitchParameter Validate { get; set; }
 
@@ -105,24 +110,34 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
         if (!ShouldProcess($"{request.Benchmark.Name} ({request.Language}) on {PlatformName}", $"Deploy and invoke {Repetitions} time(s)"))
             return;
 
-        try
+        var journalPath = ResultsPath is not null
+            ? GetUnresolvedProviderPathFromPSPath(ResultsPath)
+            : Path.Combine(Cache.Root, "results", $"{DateTime.Now:yyyyMMdd-HHmmss}-{request.Benchmark.Name}-{request.Language}.jsonl");
+        RunForItem(Name, async (queue, ct) =>
         {
-            RunAsync(async (queue, ct) =>
+            var platform = OpenPlatform(queue);
+            var runner = SebsSession.Runner(platform, Cache, queue);
+            ResultsJournal? journal = null;
+            try
             {
-                var platform = OpenPlatform(queue);
-                var runner = SebsSession.Runner(platform, Cache, queue);
                 await foreach (var result in runner.RunAsync(request, queue, ct).ConfigureAwait(false))
                 {
+                    // On disk before it reaches the pipeline: Ctrl+C or a crash loses nothing already measured.
+                    journal ??= ResultsJournal.Open(journalPath, append: true, queue);
+                    journal.Append(result);
                     if (result.Failed)
                         queue.Warning($"Invocation {result.Invocation} of {result.FunctionName} failed: {result.ErrorMessage}");
                     queue.WriteObject(result);
                 }
-            });
-        }
-        catch (PipelineStoppedException) { throw; }
-        catch (Exception ex)
-        {
-            WriteError(ToErrorRecord(ex, Name));
-        }
+            }
+            finally
+            {
+                if (journal is not null)
+                {
+                    queue.Verbose($"{journal.Count} result(s) written to {journal.Path}.");
+                    journal.Dispose();
+                }
+            }
+        });
     }
 }

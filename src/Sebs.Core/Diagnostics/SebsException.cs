@@ -53,5 +53,6 @@ public static class SebsErrorIds
     public const string InputGenerationFailed = "Sebs.InputGenerationFailed";
     public const string StorageError = "Sebs.StorageError";
     public const string ResultFileInvalid = "Sebs.ResultFileInvalid";
+    public const string ResultFileNotFound = "Sebs.ResultFileNotFound";
     public const string PlatformNotSupported = "Sebs.PlatformNotSupported";
 }

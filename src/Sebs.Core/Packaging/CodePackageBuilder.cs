@@ -36,14 +36,15 @@ public sealed class CodePackageBuilder
     public string WrapperDirectory(PlatformName platform, string language) =>
         Path.Combine(_wrappersRoot, platform.ToSebsName(), language);
 
-    public string ComputeHash(PackageRequest request)
+    /// <param name="installerDescription">Where dependencies are installed (host, a run image): a package built for one does not serve the other.</param>
+    public string ComputeHash(PackageRequest request, string installerDescription = "")
     {
         var b = request.Benchmark;
         var langDir = b.LanguagePath(request.Language);
         return PackageHasher.Hash(
             new[] { (langDir, "code"), (WrapperDirectory(request.Platform, request.Language), "wrapper") },
             new[] { Path.Combine(b.Path, "init.sh"), Path.Combine(b.Path, "input.json"), Path.Combine(b.Path, "input.py"), Path.Combine(b.Path, "config.json") },
-            new[] { request.Platform.ToSebsName(), request.Language, request.LanguageVersion, request.Architecture });
+            new[] { request.Platform.ToSebsName(), request.Language, request.LanguageVersion, request.Architecture, installerDescription });
     }
 
     public async Task<CodePackage> BuildAsync(PackageRequest request, IDependencyInstaller installer, CancellationToken cancellationToken = default)
@@ -59,7 +60,7 @@ public sealed class CodePackageBuilder
                 $"Benchmark {b.Name} declares {language} but its folder '{langDir}' is missing.", target: b.Name);
 
         var key = new CodePackageKey(b.Name, request.Platform, language, request.LanguageVersion, request.Architecture);
-        var hash = ComputeHash(request with { Language = language });
+        var hash = ComputeHash(request with { Language = language }, installer.Description);
         var cached = _cache.GetCodePackage(key);
         if (cached is not null && cached.Hash == hash && !request.ForceRebuild)
         {

@@ -14,8 +14,8 @@ public interface IPlatform : IAsyncDisposable
     PlatformName Name { get; }
     string Region { get; }
 
-    /// <summary>Installs dependencies the way this platform's runtime needs them.</summary>
-    IDependencyInstaller DependencyInstaller(string language, string languageVersion);
+    /// <summary>Installs dependencies the way this platform's runtime needs them (its description goes into the package hash).</summary>
+    Task<IDependencyInstaller> DependencyInstallerAsync(string language, string languageVersion, CancellationToken cancellationToken);
 
     /// <summary>The default function name for a benchmark and runtime (SeBS §6.3, without its typos).</summary>
     string DefaultFunctionName(Benchmark benchmark, string language, string languageVersion);

@@ -33,12 +33,13 @@ public sealed class BenchmarkRunner
 
     public IPlatform Platform => _platform;
 
-    public Task<CodePackage> BuildAsync(InvokeRequest request, CancellationToken ct)
+    public async Task<CodePackage> BuildAsync(InvokeRequest request, CancellationToken ct)
     {
         var language = LanguageRuntimes.NormalizeLanguage(request.Language);
         var version = LanguageRuntimes.ResolveVersion(_platform.Name, language, request.LanguageVersion);
-        return _builder.BuildAsync(new PackageRequest(request.Benchmark, _platform.Name, language, version, request.Architecture, request.UpdateCode),
-            _platform.DependencyInstaller(language, version), ct);
+        var installer = await _platform.DependencyInstallerAsync(language, version, ct).ConfigureAwait(false);
+        return await _builder.BuildAsync(new PackageRequest(request.Benchmark, _platform.Name, language, version, request.Architecture, request.UpdateCode),
+            installer, ct).ConfigureAwait(false);
     }
 
     /// <summary>SeBS's get_function: build, then create the function, or reuse/update the cached one.</summary>

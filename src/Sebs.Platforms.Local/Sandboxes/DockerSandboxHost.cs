@@ -22,6 +22,7 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
     }
 
     public SandboxKind Kind => SandboxKind.Docker;
+    internal DockerClient Client => _client;
     public string Endpoint => _endpoint;
 
     private static string DefaultEndpoint() =>
@@ -60,6 +61,30 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
         }
         catch (DockerImageNotFoundException) { return false; }
         catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound) { return false; }
+    }
+
+    /// <summary>Runs a one-off container to completion and returns its exit code and output (build steps).</summary>
+    public async Task<(long ExitCode, string Output)> RunToCompletionAsync(string image, IList<string> command, IList<string> binds, CancellationToken ct)
+    {
+        await EnsureReachableAsync(ct).ConfigureAwait(false);
+        var created = await _client.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Image = image,
+            Cmd = command,
+            WorkingDir = "/function",
+            HostConfig = new HostConfig { Binds = binds, NetworkMode = OperatingSystem.IsLinux() ? "host" : "bridge" },
+            Labels = new Dictionary<string, string> { ["sebs.build"] = "1" },
+        }, ct).ConfigureAwait(false);
+        try
+        {
+            await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), ct).ConfigureAwait(false);
+            var wait = await _client.Containers.WaitContainerAsync(created.ID, ct).ConfigureAwait(false);
+            return (wait.StatusCode, await ReadLogsAsync(created.ID, ct).ConfigureAwait(false));
+        }
+        finally
+        {
+            await _client.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     public Task<ImageInspectResponse> InspectImageAsync(string image, CancellationToken ct) => _client.Images.InspectImageAsync(image, ct);

@@ -1,0 +1,212 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Sebs.Core.Results;
+
+/// <summary>
+/// One <see cref="ExecutionResult"/> in SeBS's invocation JSON (§7.6 of the reference): keys sorted as SeBS's
+/// <c>sort_keys=True</c> writes them, SeBS's units, plus a <c>sebs_context</c> object with what SeBS does not
+/// record, so our files stay readable by SeBS and re-import without loss.
+/// </summary>
+public static class InvocationJson
+{
+    public const string ContextKey = "sebs_context";
+
+    public static void Write(Utf8JsonWriter w, ExecutionResult r)
+    {
+        w.WriteStartObject();
+
+        w.WriteStartObject("billing");
+        WriteNullable(w, "_billed_time", r.Billing.BilledTimeMilliseconds);
+        w.WriteNumber("_gb_seconds", r.Billing.GBSeconds);
+        WriteNullable(w, "_memory", r.Billing.MemoryMB);
+        w.WriteEndObject();
+
+        w.WritePropertyName("output");
+        if (r.Output is null) w.WriteNullValue();
+        else r.Output.WriteTo(w);
+
+        w.WriteStartObject("provider_times");
+        w.WriteNumber("execution", r.ProviderTimes.ExecutionMicroseconds);
+        w.WriteNumber("initialization", r.ProviderTimes.InitializationMicroseconds);
+        w.WriteEndObject();
+
+        w.WriteString("request_id", r.RequestId);
+        WriteContext(w, r);
+
+        w.WriteStartObject("stats");
+        w.WriteBoolean("cold_start", r.Stats.ColdStart);
+        w.WriteBoolean("failure", r.Stats.Failure);
+        WriteNullable(w, "memory_used", r.Stats.MemoryUsedMB);
+        w.WriteEndObject();
+
+        var t = r.Times;
+        w.WriteStartObject("times");
+        w.WriteNumber("benchmark", t.BenchmarkMicroseconds);
+        w.WriteNumber("client", t.ClientMicroseconds);
+        w.WriteString("client_begin", SebsTimestamp.ToSebs(t.ClientBegin));
+        w.WriteString("client_end", SebsTimestamp.ToSebs(t.ClientEnd));
+        // SeBS leaves the HTTP phases out for library triggers rather than writing null.
+        if (t.HttpFirstByteReturnSeconds is { } firstByte) w.WriteNumber("http_first_byte_return", firstByte);
+        if (t.HttpStartupSeconds is { } startup) w.WriteNumber("http_startup", startup);
+        w.WriteNumber("initialization", t.InitializationMicroseconds);
+        w.WriteEndObject();
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteContext(Utf8JsonWriter w, ExecutionResult r)
+    {
+        w.WriteStartObject(ContextKey);
+        w.WriteString("benchmark", r.Benchmark);
+        w.WriteString("container_id", r.ContainerId);
+        if (r.ErrorMessage is not null) w.WriteString("error_message", r.ErrorMessage);
+        w.WriteNumber("function_memory", r.FunctionMemoryMB);
+        w.WriteString("function_name", r.FunctionName);
+        w.WriteNumber("invocation", r.Invocation);
+        w.WriteString("language", r.Language);
+        w.WriteString("language_version", r.LanguageVersion);
+        w.WriteString("platform", r.Platform);
+        w.WriteString("region", r.Region);
+        w.WriteString("size", r.Size);
+        w.WriteString("trigger", r.Trigger);
+        if (r.Valid is { } valid) w.WriteBoolean("valid", valid);
+        if (r.ValidationMessage is not null) w.WriteString("validation_message", r.ValidationMessage);
+        w.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v) w.WriteNumber(name, v); else w.WriteNull(name);
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v) w.WriteNumber(name, v); else w.WriteNull(name);
+    }
+
+    /// <summary>
+    /// Reads one invocation. <paramref name="functionKey"/> is the <c>_invocations</c> key it sat under, used when the
+    /// file has no <c>sebs_context</c> (a plain SeBS file) to fill the function name, benchmark and language.
+    /// </summary>
+    /// <exception cref="FormatException">A field has the wrong type; callers add the file and position.</exception>
+    public static ExecutionResult Read(JsonElement e, string? functionKey = null)
+    {
+        if (e.ValueKind != JsonValueKind.Object) throw new FormatException($"an invocation must be a JSON object, not {e.ValueKind}");
+        if (!e.TryGetProperty("request_id", out _) && !e.TryGetProperty("times", out _))
+            throw new FormatException("not an invocation: it has neither 'request_id' nor 'times'");
+        var r = new ExecutionResult { RequestId = GetString(e, "request_id") ?? "" };
+
+        if (TryGetObject(e, "billing", out var billing))
+        {
+            r.Billing.BilledTimeMilliseconds = GetLong(billing, "_billed_time");
+            r.Billing.MemoryMB = (int?)GetLong(billing, "_memory");
+            r.Billing.GBSeconds = GetDouble(billing, "_gb_seconds") ?? 0;
+        }
+        if (e.TryGetProperty("output", out var output) && output.ValueKind == JsonValueKind.Object)
+            r.Output = JsonObject.Create(output.Clone());
+        if (TryGetObject(e, "provider_times", out var provider))
+        {
+            r.ProviderTimes.ExecutionMicroseconds = GetLong(provider, "execution") ?? 0;
+            r.ProviderTimes.InitializationMicroseconds = GetLong(provider, "initialization") ?? 0;
+        }
+        if (TryGetObject(e, "stats", out var stats))
+        {
+            r.Stats.ColdStart = GetBool(stats, "cold_start") ?? false;
+            r.Stats.Failure = GetBool(stats, "failure") ?? false;
+            r.Stats.MemoryUsedMB = GetDouble(stats, "memory_used");
+        }
+        if (TryGetObject(e, "times", out var times))
+        {
+            var t = r.Times;
+            t.BenchmarkMicroseconds = GetLong(times, "benchmark") ?? 0;
+            t.ClientMicroseconds = GetLong(times, "client") ?? 0;
+            t.InitializationMicroseconds = GetLong(times, "initialization") ?? 0;
+            t.HttpStartupSeconds = GetDouble(times, "http_startup");
+            t.HttpFirstByteReturnSeconds = GetDouble(times, "http_first_byte_return");
+            t.ClientBegin = GetTimestamp(times, "client_begin");
+            t.ClientEnd = GetTimestamp(times, "client_end");
+        }
+
+        if (TryGetObject(e, ContextKey, out var context)) ReadContext(context, r);
+        else FillFromFunctionName(r, functionKey);
+        if (string.IsNullOrEmpty(r.FunctionName) && functionKey is not null) r.FunctionName = functionKey;
+        if (string.IsNullOrEmpty(r.ContainerId) && r.Output?["container_id"] is JsonValue id && id.TryGetValue<string>(out var cid))
+            r.ContainerId = cid;
+        return r;
+    }
+
+    private static void ReadContext(JsonElement c, ExecutionResult r)
+    {
+        r.Benchmark = GetString(c, "benchmark") ?? "";
+        r.ContainerId = GetString(c, "container_id") ?? "";
+        r.ErrorMessage = GetString(c, "error_message");
+        r.FunctionMemoryMB = (int)(GetLong(c, "function_memory") ?? 0);
+        r.FunctionName = GetString(c, "function_name") ?? "";
+        r.Invocation = (int)(GetLong(c, "invocation") ?? 0);
+        r.Language = GetString(c, "language") ?? "";
+        r.LanguageVersion = GetString(c, "language_version") ?? "";
+        r.Platform = GetString(c, "platform") ?? "";
+        r.Region = GetString(c, "region") ?? "";
+        r.Size = GetString(c, "size") ?? "";
+        r.Trigger = GetString(c, "trigger") ?? "";
+        r.Valid = GetBool(c, "valid");
+        r.ValidationMessage = GetString(c, "validation_message");
+    }
+
+    private static void FillFromFunctionName(ExecutionResult r, string? functionKey)
+    {
+        if (functionKey is null) return;
+        r.FunctionName = functionKey;
+        if (SebsFunctionName.TryParse(functionKey) is { } parsed)
+        {
+            r.Benchmark = parsed.Benchmark;
+            r.Language = parsed.Language;
+            r.LanguageVersion = parsed.LanguageVersion;
+        }
+        if (r.Billing.MemoryMB is { } mb) r.FunctionMemoryMB = mb;
+    }
+
+    private static bool TryGetObject(JsonElement e, string name, out JsonElement value) =>
+        e.TryGetProperty(name, out value) && value.ValueKind == JsonValueKind.Object;
+
+    private static string? GetString(JsonElement e, string name)
+    {
+        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        return v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText();
+    }
+
+    private static long? GetLong(JsonElement e, string name)
+    {
+        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind != JsonValueKind.Number) throw new FormatException($"'{name}' must be a number, not {v.ValueKind}");
+        // Python writes ints, but hand-edited or other tools' files may carry 1234.0.
+        return v.TryGetInt64(out var l) ? l : (long)Math.Round(v.GetDouble());
+    }
+
+    private static double? GetDouble(JsonElement e, string name)
+    {
+        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind != JsonValueKind.Number) throw new FormatException($"'{name}' must be a number, not {v.ValueKind}");
+        return v.GetDouble();
+    }
+
+    private static bool? GetBool(JsonElement e, string name)
+    {
+        if (!e.TryGetProperty(name, out var v)) return null;
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Null => null,
+            _ => throw new FormatException($"'{name}' must be true or false, not {v.ValueKind}"),
+        };
+    }
+
+    private static DateTime GetTimestamp(JsonElement e, string name)
+    {
+        var text = GetString(e, name);
+        if (text is null) return default;
+        return SebsTimestamp.TryParse(text, out var value) ? value : throw new FormatException($"'{name}' is not a timestamp: '{text}'");
+    }
+}
