@@ -40,7 +40,10 @@ BeforeAll {
 }
 
 AfterAll {
-    Get-SebsFunction -CachePath $script:cache | Remove-SebsFunction -CachePath $script:cache -Force
+    # Every cache the tests used (per-sandbox and S3 ones are sub-folders), so no sandbox outlives the run.
+    foreach ($dir in @($script:cache) + @(Get-ChildItem -Directory $script:cache -ErrorAction SilentlyContinue | ForEach-Object FullName)) {
+        Get-SebsFunction -CachePath $dir -ErrorAction SilentlyContinue | Remove-SebsFunction -CachePath $dir -Force
+    }
     Remove-Item -Recurse -Force $script:cache -ErrorAction SilentlyContinue
 }
 
