@@ -127,6 +127,18 @@ Describe 'Suite A benchmarks validate in the Docker sandbox' {
         $r.Valid | Should -BeFalse
     }
 
+    It '<Benchmark> in <Language> is valid with the S3 storage' -ForEach @(
+        @{ Benchmark = '311.compression'; Language = 'python' }
+        @{ Benchmark = '311.compression'; Language = 'nodejs' }
+        @{ Benchmark = '210.thumbnailer'; Language = 'nodejs' }
+    ) {
+        $config = New-SebsS3TestConfig (Join-Path $TestDrive "s3-$Benchmark-$Language.json")
+        $r = Invoke-SebsBenchmark $Benchmark -Language $Language -Size test -Repetitions 1 -Validate -Sandbox Docker `
+            -CachePath (Join-Path $cache "s3-$Benchmark") -ConfigPath $config -DataPath $data
+        $r.Failed | Should -BeFalse -Because $r.ErrorMessage
+        $r.Valid | Should -BeTrue -Because $r.ValidationMessage
+    }
+
     It '120.uploader: a URL that is not served makes the invocation fail (<_>)' -ForEach @('python', 'nodejs') {
         $r = Invoke-SebsBenchmark 120.uploader -Language $_ -Size test -Repetitions 1 -Sandbox Docker -CachePath (Join-Path $cache '120.uploader') `
             -Setting @{ 'uploader.url.test' = "http://127.0.0.1:$httpPort/missing.jpg" } -WarningAction SilentlyContinue

@@ -3,12 +3,16 @@ using System.IO.Compression;
 namespace Sebs.Core.Validation;
 
 /// <summary>
-/// 311.compression: the uploaded ZIP lists exactly the files stored under <c>&lt;input prefix&gt;/&lt;object.key&gt;/</c>
-/// (entries are <c>&lt;last segment of key&gt;/&lt;relative path&gt;</c>; directory entries ignored) and every entry decompresses.
+/// 311.compression: the uploaded ZIP lists exactly the input files of <c>object.key</c> (entries are
+/// <c>&lt;last segment of key&gt;/&lt;relative path&gt;</c>; directory entries ignored) and every entry decompresses. The input
+/// files are the local data set folder as in SeBS, or without a data root the keys listed under <c>&lt;input prefix&gt;/&lt;key&gt;/</c>.
 /// </summary>
 public sealed class CompressionValidator : IOutputValidator
 {
     public string Benchmark => "311.compression";
+
+    /// <summary>The benchmark's folder below the data root (input.json "data").</summary>
+    internal const string DataFolder = "300.utilities/311.compression";
 
     public async Task<string?> ValidateAsync(ValidationContext context, CancellationToken cancellationToken)
     {
@@ -20,9 +24,14 @@ public sealed class CompressionValidator : IOutputValidator
         var dir = ProducedObject.Text(context.Payload["object"]?["key"])?.Trim('/');
         if (string.IsNullOrEmpty(inputPrefix) || string.IsNullOrEmpty(dir)) return "the payload has no bucket.input/object.key";
         var prefix = $"{inputPrefix}/{dir}/";
-        var expected = (await context.Storage.ListAsync(inputBucket, prefix, cancellationToken).ConfigureAwait(false))
-            .Select(k => k[prefix.Length..]).ToHashSet(StringComparer.Ordinal);
-        if (expected.Count == 0) return $"nothing is stored under {inputBucket}/{prefix}";
+        // As SeBS: the local files of the data set; without a data root, what the storage lists under the prefix.
+        var local = context.DataRoot is null ? null : Path.Combine(context.DataRoot, DataFolder, dir);
+        var expected = local is not null && Directory.Exists(local)
+            ? Directory.EnumerateFiles(local, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(local, f).Replace('\\', '/')).ToHashSet(StringComparer.Ordinal)
+            : (await context.Storage.ListAsync(inputBucket, prefix, cancellationToken).ConfigureAwait(false))
+                .Select(k => k[prefix.Length..]).ToHashSet(StringComparer.Ordinal);
+        if (expected.Count == 0) return $"no input files for '{dir}': neither under the data root ({local ?? "not given"}) nor listed under {inputBucket}/{prefix}";
         var path = await ProducedObject.DownloadAsync(context, bucket!, key!, cancellationToken).ConfigureAwait(false);
         return Check(path, dir.Split('/')[^1], expected, key!);
     }
