@@ -5,6 +5,7 @@
 #   sebs/run.local.nodejs:18     Debian's nodejs (v18)
 # Usage: build-run-images.sh [--force] [python|nodejs ...]
 # Env:   SEBS_IMAGE_CACHE  where rootfs tarballs are cached (default ~/.cache/sebs/images)
+#        SEBS_IMAGE_REPO   repository part of the tags (default sebs)
 # Idempotent: an image that already exists is skipped (unless --force); a cached rootfs is re-imported
 # without running debootstrap again (unless --force).
 set -euo pipefail
@@ -63,8 +64,8 @@ image_packages() {
 }
 image_tag() {
   case "$1" in
-    python) echo "sebs/run.local.python:3.11" ;;
-    nodejs) echo "sebs/run.local.nodejs:18" ;;
+    python) echo "${SEBS_IMAGE_REPO:-sebs}/run.local.python:3.11" ;;
+    nodejs) echo "${SEBS_IMAGE_REPO:-sebs}/run.local.nodejs:18" ;;
   esac
 }
 image_changes() {

@@ -2,7 +2,8 @@
 # Starts what the function-server tests need and writes out/services.env:
 #   - Docker: installs docker.io + debootstrap if missing, starts dockerd (no bridge, no iptables) if no daemon
 #     answers, builds the offline run images (docker/offline/build-run-images.sh);
-#   - s3rver@3.7.1 (npm, installed into .tools/npm) on 127.0.0.1:<free port> with a temp directory.
+#   - s3rver@3.7.1 (npm, installed into .tools/npm) on 127.0.0.1:<free port> with a temp directory;
+#   - dynalite@4.0.0 (npm, DynamoDB API, in memory) on 127.0.0.1:<free port>, for the NoSQL shims.
 # Idempotent: services recorded in out/*.pid that still answer are reused. tests/infra/stop-services.sh stops them.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -55,42 +56,62 @@ if start_docker; then
 fi
 [ $DOCKER -eq 1 ] || log "Docker tests disabled (SEBS_TEST_DOCKER=0): $DOCKER_REASON"
 
-# --- s3rver ----------------------------------------------------------------------------------------
-S3RVER_BIN=$ROOT/.tools/npm/node_modules/.bin/s3rver
-s3_answers() { curl -s -o /dev/null --max-time 2 "http://$1/" ; }
+# --- npm emulators --------------------------------------------------------------------------------
+NPM_DIR=$ROOT/.tools/npm
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+answers() { curl -s -o /dev/null --max-time 2 "http://$1/"; }
+npm_tool() {   # npm_tool <package@version> <bin>
+  if [ ! -x "$NPM_DIR/node_modules/.bin/$2" ]; then
+    log "npm install $1 into .tools/npm"
+    mkdir -p "$NPM_DIR"
+    npm install --prefix "$NPM_DIR" --no-audit --no-fund --loglevel=error "$1" >>"$OUT/npm-tools.log" 2>&1 \
+      || log "npm install $1 failed (see $OUT/npm-tools.log)"
+  fi
+  [ -x "$NPM_DIR/node_modules/.bin/$2" ]
+}
+# start_service <name> <command...> ; the command gets the port as $PORT and must listen on 127.0.0.1:$PORT
+start_service() {
+  local name=$1; shift
+  if alive "$OUT/$name.pid" && [ -f "$OUT/$name.endpoint" ] && answers "$(cat "$OUT/$name.endpoint")"; then
+    log "reusing $name at $(cat "$OUT/$name.endpoint")"
+    return 0
+  fi
+  PORT=$(free_port); export PORT
+  setsid "$@" >"$OUT/$name.log" 2>&1 < /dev/null &
+  echo $! > "$OUT/$name.pid"
+  for _ in $(seq 1 50); do
+    if answers "127.0.0.1:$PORT"; then echo "127.0.0.1:$PORT" > "$OUT/$name.endpoint"; log "$name at 127.0.0.1:$PORT"; return 0; fi
+    alive "$OUT/$name.pid" || break
+    sleep 0.2
+  done
+  log "$name did not answer (see $OUT/$name.log)"
+  rm -f "$OUT/$name.endpoint"
+  return 1
+}
+run_s3rver() {
+  local dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/sebs-s3rver.XXXXXX")
+  echo "$dir" > "$OUT/s3rver.dir"
+  # s3rver's ListObjectsV2 continuation tokens use a cipher that OpenSSL 3 only has in its legacy provider.
+  NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--openssl-legacy-provider" \
+    exec "$NPM_DIR/node_modules/.bin/s3rver" --directory "$dir" --address 127.0.0.1 --port "$PORT"
+}
+run_dynalite() { exec "$NPM_DIR/node_modules/.bin/dynalite" --host 127.0.0.1 --port "$PORT"; }
+export -f run_s3rver run_dynalite
+export NPM_DIR OUT
+
 ENDPOINT=""
-if alive "$OUT/s3rver.pid" && [ -f "$OUT/s3rver.endpoint" ] && s3_answers "$(cat "$OUT/s3rver.endpoint")"; then
+if npm_tool s3rver@3.7.1 s3rver && start_service s3rver bash -c run_s3rver; then
   ENDPOINT=$(cat "$OUT/s3rver.endpoint")
-  log "reusing s3rver at $ENDPOINT"
-else
-  if [ ! -x "$S3RVER_BIN" ]; then
-    log "npm install s3rver@3.7.1 into .tools/npm"
-    mkdir -p "$ROOT/.tools/npm"
-    npm install --prefix "$ROOT/.tools/npm" --no-audit --no-fund --loglevel=error s3rver@3.7.1 >"$OUT/npm-s3rver.log" 2>&1 \
-      || log "npm install failed (see $OUT/npm-s3rver.log)"
-  fi
-  if [ -x "$S3RVER_BIN" ]; then
-    PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    DIR=$(mktemp -d "${TMPDIR:-/tmp}/sebs-s3rver.XXXXXX")
-    echo "$DIR" > "$OUT/s3rver.dir"
-    # s3rver's ListObjectsV2 continuation tokens use a cipher that OpenSSL 3 only has in its legacy provider.
-    NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--openssl-legacy-provider" \
-    setsid "$S3RVER_BIN" --directory "$DIR" --address 127.0.0.1 --port "$PORT" >"$OUT/s3rver.log" 2>&1 < /dev/null &
-    echo $! > "$OUT/s3rver.pid"
-    for i in $(seq 1 50); do
-      if s3_answers "127.0.0.1:$PORT"; then ENDPOINT=127.0.0.1:$PORT; break; fi
-      sleep 0.2
-    done
-    if [ -n "$ENDPOINT" ]; then
-      echo "$ENDPOINT" > "$OUT/s3rver.endpoint"; log "s3rver at $ENDPOINT (data $DIR)"
-    else
-      log "s3rver did not answer (see $OUT/s3rver.log)"
-    fi
-  fi
+fi
+DYNAMO=""
+if npm_tool dynalite@4.0.0 dynalite && start_service dynalite bash -c run_dynalite; then
+  DYNAMO=$(cat "$OUT/dynalite.endpoint")
 fi
 
 {
   [ -n "$ENDPOINT" ] && printf 'SEBS_TEST_S3_ENDPOINT=%s\nSEBS_TEST_S3_ACCESS_KEY=S3RVER\nSEBS_TEST_S3_SECRET_KEY=S3RVER\n' "$ENDPOINT"
+  [ -n "$DYNAMO" ] && printf 'SEBS_TEST_DYNAMODB_ENDPOINT=%s\n' "$DYNAMO"
   printf 'SEBS_TEST_DOCKER=%s\n' "$DOCKER"
 } > "$OUT/services.env"
 log "wrote $OUT/services.env"

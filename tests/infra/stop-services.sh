@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Stops what tests/infra/start-services.sh started (only processes recorded in out/*.pid).
+# --keep-docker leaves dockerd running (other sessions on the machine may use it).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT=$PWD/out
@@ -18,5 +19,11 @@ stop() {
 stop "$OUT/s3rver.pid" s3rver
 if [ -f "$OUT/s3rver.dir" ]; then rm -rf "$(cat "$OUT/s3rver.dir")"; rm -f "$OUT/s3rver.dir"; fi
 rm -f "$OUT/s3rver.endpoint"
-stop "$OUT/dockerd.pid" dockerd
+stop "$OUT/dynalite.pid" dynalite
+rm -f "$OUT/dynalite.endpoint"
+if [ "${1:-}" = "--keep-docker" ]; then
+  [ -f "$OUT/dockerd.pid" ] && echo "[services] dockerd left running (pid $(cat "$OUT/dockerd.pid"))" >&2
+else
+  stop "$OUT/dockerd.pid" dockerd
+fi
 rm -f "$OUT/services.env"

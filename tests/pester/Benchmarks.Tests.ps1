@@ -12,7 +12,7 @@ Describe 'Get-SebsBenchmark' {
 
     It 'filters by wildcard and language, and pipes into standard verbs' {
         $csv = Join-Path $TestDrive 'b.csv'
-        Get-SebsBenchmark '1*' -Language nodejs | Where-Object MemoryMB -ge 128 | Export-Csv $csv
+        Get-SebsBenchmark '11*' -Language nodejs | Where-Object MemoryMB -ge 128 | Export-Csv $csv
         $rows = Import-Csv $csv
         $rows.Name | Should -Be '110.dynamic-html'
         $rows.TimeoutSeconds | Should -Be '10'

@@ -20,7 +20,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Get-SebsFunction -CachePath $script:cache | Remove-SebsFunction -CachePath $script:cache -Force
+    Remove-SebsTestFunctions -Root $script:cache
     Remove-Item -Recurse -Force $script:cache -ErrorAction SilentlyContinue
 }
 

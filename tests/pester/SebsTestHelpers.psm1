@@ -28,4 +28,17 @@ function New-SebsS3TestConfig {
     $Path
 }
 
-Export-ModuleMember -Function Get-SebsTestServices, New-SebsS3TestConfig
+# Stops the sandboxes of every function in every cache below Root (tests use one cache per case).
+function Remove-SebsTestFunctions {
+    param([Parameter(Mandatory)][string]$Root)
+    if (-not (Test-Path $Root)) { return }
+    $caches = Get-ChildItem -Path $Root -Recurse -Filter config.json -File |
+        Where-Object { $_.Directory.Name -match '^\d{3}\.' } |
+        ForEach-Object { $_.Directory.Parent.FullName } | Sort-Object -Unique
+    # Each function records its own sandbox kind, so one pass stops process and container sandboxes alike.
+    foreach ($c in $caches) {
+        Get-SebsFunction -CachePath $c | Remove-SebsFunction -CachePath $c -Force -ErrorAction SilentlyContinue
+    }
+}
+
+Export-ModuleMember -Function Get-SebsTestServices, New-SebsS3TestConfig, Remove-SebsTestFunctions

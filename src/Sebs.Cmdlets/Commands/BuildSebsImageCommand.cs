@@ -36,20 +36,15 @@ public sealed class BuildSebsImageCommand : SebsCmdlet
         {
             var version = Version ?? (language == "python" ? "3.11" : "18");
             if (!ShouldProcess($"sebs/run.local.{language}:{version}", Offline ? "Build run image offline (debootstrap)" : "Build run image")) continue;
-            try
+            var cache = SebsSession.OpenCache(CachePath is null ? null : GetUnresolvedProviderPathFromPSPath(CachePath));
+            RunForItem(language, async (queue, ct) =>
             {
-                RunAsync(async (queue, ct) =>
-                {
-                    queue.Report(new Core.Diagnostics.SebsProgress("Build-SebsImage", $"Building sebs/run.local.{language}:{version}"));
-                    var cache = SebsSession.OpenCache(CachePath is null ? null : GetUnresolvedProviderPathFromPSPath(CachePath));
-                    var platform = SebsSession.Platform(PlatformName.Local, new Core.Configuration.SebsConfig(), cache,
-                        new Dictionary<string, object?> { ["Sandbox"] = "Docker" }, queue);
-                    var builder = (IRunImageBuilder)platform;
-                    queue.WriteObject(await builder.BuildRunImageAsync(language, version, Offline, Force, ct).ConfigureAwait(false));
-                });
-            }
-            catch (PipelineStoppedException) { throw; }
-            catch (Exception ex) { WriteError(ToErrorRecord(ex, language)); }
+                queue.Report(new Core.Diagnostics.SebsProgress("Build-SebsImage", $"Building sebs/run.local.{language}:{version}"));
+                var platform = SebsSession.Platform(PlatformName.Local, new Core.Configuration.SebsConfig(), cache,
+                    new Dictionary<string, object?> { ["Sandbox"] = "Docker" }, queue);
+                var builder = (IRunImageBuilder)platform;
+                queue.WriteObject(await builder.BuildRunImageAsync(language, version, Offline, Force, ct).ConfigureAwait(false));
+            });
         }
     }
 }

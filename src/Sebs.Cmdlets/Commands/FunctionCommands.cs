@@ -60,77 +60,61 @@ public sealed class NewSebsCodePackageCommand : SebsFunctionDeployCmdlet
     {
         if (BuildRequest(updateCode: Force) is not { } request) return;
         if (!ShouldProcess($"{request.Benchmark.Name} ({request.Language})", "Build code package")) return;
-        try
+        RunForItem(Name, async (queue, ct) =>
         {
-            RunAsync(async (queue, ct) =>
-            {
-                var runner = SebsSession.Runner(OpenPlatform(queue), Cache, queue);
-                queue.WriteObject(await runner.BuildAsync(request, ct).ConfigureAwait(false));
-            });
-        }
-        catch (PipelineStoppedException) { throw; }
-        catch (Exception ex) { WriteError(ToErrorRecord(ex, Name)); }
+            var runner = SebsSession.Runner(OpenPlatform(queue), Cache, queue);
+            queue.WriteObject(await runner.BuildAsync(request, ct).ConfigureAwait(false));
+        });
+    }
+}
+
+/// <summary>New-SebsFunction and Update-SebsFunction: both run SeBS's get_function (create, update or reuse).</summary>
+public abstract class SebsFunctionConfigCmdlet : SebsFunctionDeployCmdlet
+{
+    /// <summary>Function memory in MB (default: the benchmark's).</summary>
+    [Parameter] [ValidateRange(64, 32768)] public int Memory { get; set; }
+    /// <summary>Function timeout in seconds (default: the benchmark's).</summary>
+    [Parameter] [ValidateRange(1, 3600)] public int Timeout { get; set; }
+    [Parameter] public string? FunctionName { get; set; }
+
+    protected abstract bool ForceRebuild { get; }
+    protected abstract string Action { get; }
+
+    protected override void ProcessRecord()
+    {
+        if (BuildRequest(Memory > 0 ? Memory : null, Timeout > 0 ? Timeout : null, ForceRebuild, FunctionName) is not { } request) return;
+        if (!ShouldProcess($"{request.Benchmark.Name} ({request.Language}) on {PlatformName}", Action)) return;
+        RunForItem(Name, async (queue, ct) =>
+        {
+            var runner = SebsSession.Runner(OpenPlatform(queue), Cache, queue);
+            var (function, _, action) = await runner.DeployAsync(request, ct).ConfigureAwait(false);
+            queue.Verbose($"{action}: {function.Name}");
+            function.IsRunning = true;
+            queue.WriteObject(function);
+        });
     }
 }
 
 [Cmdlet(VerbsCommon.New, "SebsFunction", SupportsShouldProcess = true)]
 [OutputType(typeof(SebsFunction))]
-public sealed class NewSebsFunctionCommand : SebsFunctionDeployCmdlet
+public sealed class NewSebsFunctionCommand : SebsFunctionConfigCmdlet
 {
-    [Parameter] [ValidateRange(64, 32768)] public int Memory { get; set; }
-    [Parameter] [ValidateRange(1, 3600)] public int Timeout { get; set; }
-    [Parameter] public string? FunctionName { get; set; }
     /// <summary>Rebuild the code package and redeploy even when nothing changed.</summary>
     [Parameter] public SwitchParameter UpdateCode { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        if (BuildRequest(Memory > 0 ? Memory : null, Timeout > 0 ? Timeout : null, UpdateCode, FunctionName) is not { } request) return;
-        if (!ShouldProcess($"{request.Benchmark.Name} ({request.Language}) on {PlatformName}", "Deploy function")) return;
-        try
-        {
-            RunAsync(async (queue, ct) =>
-            {
-                var runner = SebsSession.Runner(OpenPlatform(queue), Cache, queue);
-                var (function, _, action) = await runner.DeployAsync(request, ct).ConfigureAwait(false);
-                queue.Verbose($"{action}: {function.Name}");
-                function.IsRunning = true;
-                queue.WriteObject(function);
-            });
-        }
-        catch (PipelineStoppedException) { throw; }
-        catch (Exception ex) { WriteError(ToErrorRecord(ex, Name)); }
-    }
+    protected override bool ForceRebuild => UpdateCode;
+    protected override string Action => "Deploy function";
 }
 
 [Cmdlet(VerbsData.Update, "SebsFunction", SupportsShouldProcess = true)]
 [OutputType(typeof(SebsFunction))]
-public sealed class UpdateSebsFunctionCommand : SebsFunctionDeployCmdlet
+public sealed class UpdateSebsFunctionCommand : SebsFunctionConfigCmdlet
 {
-    [Parameter] [ValidateRange(64, 32768)] public int Memory { get; set; }
-    [Parameter] [ValidateRange(1, 3600)] public int Timeout { get; set; }
-    [Parameter] public string? FunctionName { get; set; }
     /// <summary>Rebuild the code package and redeploy even when its hash is unchanged.</summary>
     [Parameter] public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        if (BuildRequest(Memory > 0 ? Memory : null, Timeout > 0 ? Timeout : null, Force, FunctionName) is not { } request) return;
-        if (!ShouldProcess($"{request.Benchmark.Name} ({request.Language}) on {PlatformName}", "Update function code and configuration")) return;
-        try
-        {
-            RunAsync(async (queue, ct) =>
-            {
-                var runner = SebsSession.Runner(OpenPlatform(queue), Cache, queue);
-                var (function, _, action) = await runner.DeployAsync(request, ct).ConfigureAwait(false);
-                queue.Verbose($"{action}: {function.Name}");
-                function.IsRunning = true;
-                queue.WriteObject(function);
-            });
-        }
-        catch (PipelineStoppedException) { throw; }
-        catch (Exception ex) { WriteError(ToErrorRecord(ex, Name)); }
-    }
+    protected override bool ForceRebuild => Force;
+    protected override string Action => "Update function code and configuration";
 }
 
 [Cmdlet(VerbsCommon.Get, "SebsFunction")]
@@ -203,18 +187,13 @@ public sealed class RemoveSebsFunctionCommand : SebsPlatformCmdlet
             // -Force skips the confirmation prompt; -WhatIf still only reports.
             var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
             if (!(Force && !whatIf) && !ShouldProcess($"{function.Name} on {function.Platform}", "Remove function")) continue;
-            try
+            RunForItem(function.Name, async (queue, ct) =>
             {
-                RunAsync(async (queue, ct) =>
-                {
-                    var platform = SebsSession.Platform(function.Platform, Config, Cache, new Dictionary<string, object?> { ["Sandbox"] = Sandbox }, queue);
-                    await platform.DeleteFunctionAsync(function, ct).ConfigureAwait(false);
-                    function.IsRunning = false;
-                    if (PassThru) queue.WriteObject(function);
-                });
-            }
-            catch (PipelineStoppedException) { throw; }
-            catch (Exception ex) { WriteError(ToErrorRecord(ex, function.Name)); }
+                var platform = SebsSession.Platform(function.Platform, Config, Cache, new Dictionary<string, object?> { ["Sandbox"] = Sandbox }, queue);
+                await platform.DeleteFunctionAsync(function, ct).ConfigureAwait(false);
+                function.IsRunning = false;
+                if (PassThru) queue.WriteObject(function);
+            });
         }
     }
 }

@@ -113,39 +113,31 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
         var journalPath = ResultsPath is not null
             ? GetUnresolvedProviderPathFromPSPath(ResultsPath)
             : Path.Combine(Cache.Root, "results", $"{DateTime.Now:yyyyMMdd-HHmmss}-{request.Benchmark.Name}-{request.Language}.jsonl");
-        try
+        RunForItem(Name, async (queue, ct) =>
         {
-            RunAsync(async (queue, ct) =>
+            var platform = OpenPlatform(queue);
+            var runner = SebsSession.Runner(platform, Cache, queue);
+            ResultsJournal? journal = null;
+            try
             {
-                var platform = OpenPlatform(queue);
-                var runner = SebsSession.Runner(platform, Cache, queue);
-                ResultsJournal? journal = null;
-                try
+                await foreach (var result in runner.RunAsync(request, queue, ct).ConfigureAwait(false))
                 {
-                    await foreach (var result in runner.RunAsync(request, queue, ct).ConfigureAwait(false))
-                    {
-                        // On disk before it reaches the pipeline: Ctrl+C or a crash loses nothing already measured.
-                        journal ??= ResultsJournal.Open(journalPath, append: true, queue);
-                        journal.Append(result);
-                        if (result.Failed)
-                            queue.Warning($"Invocation {result.Invocation} of {result.FunctionName} failed: {result.ErrorMessage}");
-                        queue.WriteObject(result);
-                    }
+                    // On disk before it reaches the pipeline: Ctrl+C or a crash loses nothing already measured.
+                    journal ??= ResultsJournal.Open(journalPath, append: true, queue);
+                    journal.Append(result);
+                    if (result.Failed)
+                        queue.Warning($"Invocation {result.Invocation} of {result.FunctionName} failed: {result.ErrorMessage}");
+                    queue.WriteObject(result);
                 }
-                finally
+            }
+            finally
+            {
+                if (journal is not null)
                 {
-                    if (journal is not null)
-                    {
-                        queue.Verbose($"{journal.Count} result(s) written to {journal.Path}.");
-                        journal.Dispose();
-                    }
+                    queue.Verbose($"{journal.Count} result(s) written to {journal.Path}.");
+                    journal.Dispose();
                 }
-            });
-        }
-        catch (PipelineStoppedException) { throw; }
-        catch (Exception ex)
-        {
-            WriteError(ToErrorRecord(ex, Name));
-        }
+            }
+        });
     }
 }

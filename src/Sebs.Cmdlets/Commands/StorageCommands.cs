@@ -42,7 +42,7 @@ public sealed class StartSebsStorageCommand : SebsCmdlet
             var cache = SebsSession.OpenCache(CachePath is null ? null : GetUnresolvedProviderPathFromPSPath(CachePath));
             var data = DataPath is null ? Path.Combine(cache.Root, "local", "minio-data") : GetUnresolvedProviderPathFromPSPath(DataPath);
             var output = OutputPath is null ? null : GetUnresolvedProviderPathFromPSPath(OutputPath);
-            RunAsync(async (queue, ct) =>
+            RunForItem(Image, async (queue, ct) =>
             {
                 var platform = (IStorageServiceHost)SebsSession.Platform(PlatformName.Local, new SebsConfig(), cache,
                     new Dictionary<string, object?> { ["Sandbox"] = "Docker" }, queue);
@@ -52,8 +52,7 @@ public sealed class StartSebsStorageCommand : SebsCmdlet
                 queue.WriteObject(instance);
             });
         }
-        catch (PipelineStoppedException) { throw; }
-        catch (Exception ex) { WriteError(ToErrorRecord(ex, Image)); }
+        catch (SebsException ex) { WriteError(ToErrorRecord(ex, Image)); }
     }
 }
 

@@ -60,6 +60,20 @@ public abstract class SebsCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// <see cref="RunAsync"/> for one pipeline item: a failure becomes a non-terminating error about
+    /// <paramref name="target"/> and the next item goes on; Ctrl+C still stops the pipeline.
+    /// </summary>
+    protected void RunForItem(object? target, Func<PipelineQueue, CancellationToken, Task> work)
+    {
+        try
+        {
+            RunAsync(work);
+        }
+        catch (PipelineStoppedException) { throw; }
+        catch (Exception ex) { WriteError(ToErrorRecord(ex, target)); }
+    }
+
     /// <summary>Maps a Core exception onto an ErrorRecord with its stable id and category.</summary>
     protected static ErrorRecord ToErrorRecord(Exception ex, object? target = null)
     {

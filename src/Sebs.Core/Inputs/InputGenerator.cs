@@ -16,6 +16,7 @@ public sealed record InputContext(IObjectStorage Storage, PlatformName Platform,
 /// Produces a benchmark's payload from its declarative <c>input.json</c>: bucket prefixes as SeBS names them
 /// (<c>&lt;benchmark&gt;-&lt;i&gt;-input</c>), files uploaded once (remembered in the cache), and the payload for the size
 /// with placeholders <c>{{bucket}}</c>, <c>{{input:N}}</c>, <c>{{output:N}}</c> and <c>{{setting:NAME}}</c> filled in.
+/// A setting comes from the caller (-Setting) or else from the optional <c>"settings"</c> defaults of input.json.
 /// </summary>
 public static partial class InputGenerator
 {
@@ -26,11 +27,11 @@ public static partial class InputGenerator
     {
         size = InputSizes.Normalize(size);
         var specPath = Path.Combine(benchmark.Path, "input.json");
+        if (benchmark.InputGenerator == InputGeneratorKind.SebsInputPy)
+            return await SebsInputPyRunner.GenerateAsync(benchmark, size, context, ct).ConfigureAwait(false);
         if (benchmark.InputGenerator != InputGeneratorKind.Declarative)
             throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.InvalidOperation,
-                benchmark.InputGenerator == InputGeneratorKind.None
-                    ? $"Benchmark {benchmark.Name} has no input generator; give the payload with -Payload."
-                    : $"Benchmark {benchmark.Name} uses a SeBS input.py; run it with the SeBS input runner.", target: benchmark.Name);
+                $"Benchmark {benchmark.Name} has no input generator; give the payload with -Payload.", target: benchmark.Name);
         JsonObject spec;
         try
         {
@@ -70,6 +71,8 @@ public static partial class InputGenerator
                 "input" => Index(inputPrefixes, arg, "input"),
                 "output" => Index(outputPrefixes, arg, "output"),
                 _ => context.Settings.TryGetValue(arg, out var v) ? v
+                    // input.json may declare documented defaults: "settings": {"NAME": "value"}.
+                    : spec["settings"]?[arg] is JsonValue d && d.TryGetValue<string>(out var dv) ? dv
                     : throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.InvalidArgument,
                         $"Benchmark {benchmark.Name} needs the setting '{arg}' (give it with -Setting @{{'{arg}' = ...}}).", target: benchmark.Name),
             };

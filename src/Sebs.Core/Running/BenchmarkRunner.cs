@@ -116,7 +116,8 @@ public sealed class BenchmarkRunner
         var trigger = _platform.GetTrigger(function, request.Trigger);
         var total = Math.Max(1, request.Repetitions);
         var concurrency = Math.Clamp(request.Concurrency, 1, total);
-        var validator = request.Validate ? OutputValidators.For(function.Benchmark) : null;
+        var validator = request.Validate
+            ? OutputValidators.For(function.Benchmark) ?? (IOutputValidator?)SebsInputPyValidator.For(request.Benchmark) : null;
         var channel = Channel.CreateUnbounded<ExecutionResult>(new UnboundedChannelOptions { SingleReader = true });
         var clock = Stopwatch.StartNew();
 

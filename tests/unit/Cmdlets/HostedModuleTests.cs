@@ -72,7 +72,7 @@ public sealed class HostedModuleTests : IDisposable
     public void Names_bind_from_the_pipeline_by_property_and_wildcards_filter()
     {
         var output = Run(ps => ps.AddScript(
-            "[pscustomobject]@{ Name = '110.dynamic-html' }, [pscustomobject]@{ Name = '0*' } | Get-SebsBenchmark"));
+            "[pscustomobject]@{ Name = '110.dynamic-html' }, [pscustomobject]@{ Name = '01*' } | Get-SebsBenchmark"));
 
         var names = output.Select(o => Assert.IsType<Benchmark>(o.BaseObject).Name).ToArray();
         Assert.Equal(new[] { "110.dynamic-html", "010.sleep" }, names);

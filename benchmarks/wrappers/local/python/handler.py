@@ -164,6 +164,13 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
+    def handle_error(self, request, client_address):
+        # A client that went away mid-response is not a server error; anything else is reported.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (BrokenPipeError, ConnectionResetError)) and not DEBUG:
+            return
+        super().handle_error(request, client_address)
+
 
 def main():
     port = os.environ.get("SEBS_PORT")
