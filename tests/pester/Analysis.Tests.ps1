@@ -87,6 +87,7 @@ Describe 'Invoke-SebsRegression on the local platform' {
         $broken.Passed | Should -BeFalse
         $broken.Valid | Should -BeFalse
         $broken.Error | Should -Match 'deliberately broken'
+        $broken.ColdStart | Should -Not -BeNullOrEmpty
         ($r | Where-Object Benchmark -ne '903.raises').Passed | Should -Be @($true, $true)
         $err | Should -HaveCount 1
         $err[0].FullyQualifiedErrorId | Should -BeLike 'Sebs.RegressionFailed*'

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Sebs.Core.Benchmarks;
 using Sebs.Core.Diagnostics;
+using Sebs.Core.Packaging;
 
 namespace Sebs.Core.Running;
 
@@ -142,6 +143,8 @@ public sealed class RegressionSuite
         try
         {
             _log.Verbose($"Regression: starting {c}.");
+            // Known before anything can fail, so a case that never ran still says which runtime it was for.
+            result.LanguageVersion = LanguageRuntimes.ResolveVersion(_runner.Platform.Name, c.Language, _options.LanguageVersion);
             var request = new InvokeRequest
             {
                 Benchmark = c.Benchmark,
@@ -164,6 +167,8 @@ public sealed class RegressionSuite
                 result.ColdStart = r.IsCold;
                 result.Valid = r.Valid;
                 output = r.Output?.DeepClone();
+                // A failed invocation's stats are not parsed; the wrapper's own answer still says whether it was cold.
+                if (r.Failed && r.Output?["is_cold"] is JsonValue cold && cold.TryGetValue<bool>(out var isCold)) result.ColdStart = isCold;
                 if (r.Failed)
                     result.Error = "The invocation failed: " + (r.ErrorMessage ?? "no error message");
                 else if (r.Valid == false)

@@ -91,6 +91,7 @@ public class RegressionSuiteTests
         Assert.Equal("benchmark data is missing", result.Error);
         Assert.Null(result.ClientMs);
         Assert.Equal("Local", result.Platform);
+        Assert.False(string.IsNullOrEmpty(result.LanguageVersion));
         Assert.True(result.Duration > TimeSpan.Zero);
         var json = JsonNode.Parse(File.ReadAllText(result.ResultPath!))!.AsObject();
         Assert.True(json.ContainsKey("http"));
