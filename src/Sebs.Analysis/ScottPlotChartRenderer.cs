@@ -100,7 +100,9 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
                 scatter.LegendText = s.Label;
                 scatter.MarkerSize = 7;
                 scatter.LineWidth = s.Style == SeriesStyle.Markers ? 0 : 2;
-                if (s.SecondaryAxis) scatter.LinePattern = LinePattern.Dashed;
+                // Square markers, not a dashed line, tell the right-hand axis apart: Skia's SVG canvas cannot write dash
+                // effects and prints "Unsupported path effect" on stdout for each one.
+                if (s.SecondaryAxis) scatter.MarkerShape = MarkerShape.FilledSquare;
                 if (axis is not null) scatter.Axes.YAxis = axis;
                 if (s.Low is not null && s.High is not null)
                 {
