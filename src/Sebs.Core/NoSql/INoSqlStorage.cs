@@ -85,11 +85,18 @@ public abstract class NoSqlStorageBase : INoSqlStorage
             : tables.Where(kv => kv.Value is JsonValue).ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<string>());
     }
 
-    public IReadOnlyDictionary<string, string> EnvironmentFor(Benchmark benchmark)
+    /// <summary>The variables for a benchmark known only by name: the tables recorded in the cache.</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentFor(string benchmark)
     {
         var env = new Dictionary<string, string>(BackendEnvironment());
-        foreach (var (table, physical) in CachedTables(benchmark.Name))
+        foreach (var (table, physical) in CachedTables(benchmark))
             env["NOSQL_STORAGE_TABLE_" + table] = physical;
+        return env;
+    }
+
+    public IReadOnlyDictionary<string, string> EnvironmentFor(Benchmark benchmark)
+    {
+        var env = new Dictionary<string, string>(EnvironmentFor(benchmark.Name));
         // Declared tables are known before input generation has run (the function may be deployed first).
         foreach (var t in Inputs.InputGenerator.DeclaredTables(benchmark))
             env["NOSQL_STORAGE_TABLE_" + t.Name] = TableName(benchmark.Name, t.Name);
