@@ -5,6 +5,7 @@ using Sebs.Core;
 using Sebs.Core.Benchmarks;
 using Sebs.Core.Diagnostics;
 using Sebs.Core.Invocation;
+using Sebs.Core.NoSql;
 using Sebs.Core.Packaging;
 using Sebs.Core.Platforms;
 using Sebs.Core.Results;
@@ -17,7 +18,7 @@ namespace Sebs.Platforms.Local;
 /// The local platform: each function is one sandbox (container or host process) serving HTTP on 127.0.0.1.
 /// A cold start is a fresh sandbox. Object storage is an S3-compatible endpoint from the config, or a folder.
 /// </summary>
-public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImageBuilder, IStorageServiceHost
+public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImageBuilder, IStorageServiceHost, INoSqlPlatform
 {
     public const string ResourceId = "local";
     private readonly PlatformContext _context;
@@ -42,8 +43,15 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         _docker = new Lazy<DockerSandboxHost>(() => new DockerSandboxHost(context.Options.TryGetValue("DockerEndpoint", out var e) ? e as string : null));
         Storage = CreateStorage(out var storageEnv, out var writable);
         _storageEnvironment = storageEnv;
-        _writableFolders = writable;
+        NoSql = CreateNoSql(out var nosqlFolder);
+        _writableFolders = nosqlFolder is null ? writable : writable.Append(nosqlFolder).ToList();
     }
+
+    /// <summary>The environment each function's sandbox was started with, so restarts keep the NoSQL tables.</summary>
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _environments = new();
+
+    /// <summary>NoSQL tables for benchmarks: embedded JSON files, or a DynamoDB-compatible endpoint from the config.</summary>
+    public INoSqlStorage? NoSql { get; }
 
     private readonly IReadOnlyDictionary<string, string> _storageEnvironment;
     private readonly IReadOnlyList<string> _writableFolders;
@@ -84,7 +92,56 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         return storage;
     }
 
-    public IReadOnlyDictionary<string, string> FunctionEnvironment(Benchmark benchmark) => _storageEnvironment;
+    /// <summary>
+    /// deployment.local.storage.nosql: {"type": "scylladb" | "dynamodb", "&lt;type&gt;": {"address": host:port, "access_key"?,
+    /// "secret_key"?, "region"?}} for a DynamoDB-compatible endpoint (ScyllaDB Alternator, dynalite); else embedded JSON
+    /// files in deployment.local.storage.nosql.embedded.path (default &lt;cache&gt;/local/nosql), mounted rw into containers.
+    /// </summary>
+    private INoSqlStorage CreateNoSql(out string? folder)
+    {
+        var config = _context.Config.DeploymentSection(PlatformName.Local)["storage"]?["nosql"] as JsonObject;
+        var type = config?["type"]?.GetValue<string>();
+        if (type is "scylladb" or "dynamodb")
+        {
+            var section = config?[type] as JsonObject;
+            var address = section?["address"]?.GetValue<string>();
+            if (string.IsNullOrEmpty(address))
+                throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidData,
+                    $"deployment.local.storage.nosql.{type}.address is required (host:port of the DynamoDB-compatible endpoint).");
+            // Alternator and the emulators accept any credentials; SeBS used dummy ones as well.
+            var endpoint = new DynamoEndpoint(address, section?["access_key"]?.GetValue<string>() ?? "sebs",
+                section?["secret_key"]?.GetValue<string>() ?? "sebs", section?["region"]?.GetValue<string>() ?? "us-east-1");
+            folder = null;
+            _log.Verbose($"Local NoSQL storage: {type} endpoint {endpoint.HostPort}.");
+            return new DynamoNoSqlStorage(endpoint, type, ResourceId, _context.Cache, PlatformName.Local);
+        }
+        if (type is not null and not "embedded")
+            throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidData,
+                $"deployment.local.storage.nosql.type '{type}' is not supported; use scylladb, dynamodb or embedded.");
+        var root = config?["embedded"]?["path"]?.GetValue<string>() ?? Path.Combine(_context.Cache.Root, "local", "nosql");
+        var store = new EmbeddedNoSqlStorage(root, ResourceId, _context.Cache, PlatformName.Local);
+        folder = store.Root;
+        _log.Verbose($"Local NoSQL storage: embedded JSON files in {store.Root}.");
+        return store;
+    }
+
+    public IReadOnlyDictionary<string, string> FunctionEnvironment(Benchmark benchmark)
+    {
+        if (!benchmark.UsesModule("nosql") || NoSql is null) return _storageEnvironment;
+        var env = new Dictionary<string, string>(_storageEnvironment);
+        foreach (var (k, v) in NoSql.EnvironmentFor(benchmark)) env[k] = v;
+        return env;
+    }
+
+    /// <summary>A restarted sandbox gets the environment it started with (or, re-attached from another session, the cached tables).</summary>
+    private IReadOnlyDictionary<string, string> EnvironmentOf(SebsFunction function)
+    {
+        if (_environments.TryGetValue(function.Name, out var known)) return known;
+        if (NoSql is not NoSqlStorageBase store || store.CachedTables(function.Benchmark).Count == 0) return _storageEnvironment;
+        var env = new Dictionary<string, string>(_storageEnvironment);
+        foreach (var (k, v) in store.EnvironmentFor(function.Benchmark)) env[k] = v;
+        return env;
+    }
 
     public string DefaultFunctionName(Benchmark benchmark, string language, string languageVersion) =>
         $"sebs-{ResourceId}-{benchmark.Name}-{language}-{languageVersion}";
@@ -142,6 +199,7 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
     private async Task StartAsync(SebsFunction function, CodePackage package, IReadOnlyDictionary<string, string> env, CancellationToken ct)
     {
         var host = await HostAsync(package.Language, package.LanguageVersion, ct).ConfigureAwait(false);
+        _environments[function.Name] = env;
         var instance = await host.StartAsync(new SandboxSpec(function.Name, package, function.MemoryMB, env, LogDirectory, _writableFolders), ct).ConfigureAwait(false);
         Attach(function, instance, host);
         function.Properties["sandbox"] = instance.Kind.ToString().ToLowerInvariant();
@@ -244,7 +302,7 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         foreach (var function in functions)
         {
             await StopAsync(function, ct).ConfigureAwait(false);
-            await StartAsync(function, PackageOf(function), _storageEnvironment, ct).ConfigureAwait(false);
+            await StartAsync(function, PackageOf(function), EnvironmentOf(function), ct).ConfigureAwait(false);
             Save(function);
         }
     }
@@ -256,7 +314,7 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         if (alive && !failed.TimedOut) return;
         _log.Warning($"Restarting the sandbox of {function.Name} ({(failed.TimedOut ? "invocation timed out" : "sandbox died")}).");
         await StopAsync(function, ct).ConfigureAwait(false);
-        await StartAsync(function, PackageOf(function), _storageEnvironment, ct).ConfigureAwait(false);
+        await StartAsync(function, PackageOf(function), EnvironmentOf(function), ct).ConfigureAwait(false);
         Save(function);
     }
 
@@ -310,6 +368,7 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         foreach (var t in _triggers.Values) t.Dispose();
         if (_docker.IsValueCreated) _docker.Value.Dispose();
         (Storage as IDisposable)?.Dispose();
+        (NoSql as IDisposable)?.Dispose();
         return ValueTask.CompletedTask;
     }
 }

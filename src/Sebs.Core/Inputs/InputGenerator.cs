@@ -10,17 +10,21 @@ namespace Sebs.Core.Inputs;
 
 /// <summary>Where input generation runs: the storage to upload to, data folders and user settings.</summary>
 public sealed record InputContext(IObjectStorage Storage, PlatformName Platform, SebsCache Cache, string? DataRoot,
-    IReadOnlyDictionary<string, string> Settings, bool ReplaceExisting, ISebsLog Log);
+    IReadOnlyDictionary<string, string> Settings, bool ReplaceExisting, ISebsLog Log, NoSql.INoSqlStorage? NoSql = null);
 
 /// <summary>
 /// Produces a benchmark's payload from its declarative <c>input.json</c>: bucket prefixes as SeBS names them
 /// (<c>&lt;benchmark&gt;-&lt;i&gt;-input</c>), files uploaded once (remembered in the cache), and the payload for the size
 /// with placeholders <c>{{bucket}}</c>, <c>{{input:N}}</c>, <c>{{output:N}}</c> and <c>{{setting:NAME}}</c> filled in.
 /// A setting comes from the caller (-Setting) or else from the optional <c>"settings"</c> defaults of input.json.
+/// <c>{{uuid}}</c> (and <c>{{uuid:NAME}}</c>) is a random hex uuid drawn once per generation (per NAME).
+/// The optional <c>"nosql"</c> section declares tables (<c>{"tables": {name: {"primary_key", "secondary_key"}}}</c>,
+/// SeBS's allocate_nosql) and <c>"items"</c> (<c>[{"table", "item"}]</c>, SeBS's nosql_func) written on every generation,
+/// placeholders filled in.
 /// </summary>
 public static partial class InputGenerator
 {
-    [GeneratedRegex(@"\{\{\s*(bucket|input:\d+|output:\d+|setting:[A-Za-z0-9_.-]+)\s*\}\}")]
+    [GeneratedRegex(@"\{\{\s*(bucket|uuid|uuid:[A-Za-z0-9_.-]+|input:\d+|output:\d+|setting:[A-Za-z0-9_.-]+)\s*\}\}")]
     private static partial Regex Placeholder();
 
     public static async Task<JsonObject> GenerateAsync(Benchmark benchmark, string size, InputContext context, CancellationToken ct)
@@ -61,10 +65,13 @@ public static partial class InputGenerator
             throw new SebsException(SebsErrorIds.UnknownSize, SebsErrorKind.InvalidArgument,
                 $"Benchmark {benchmark.Name} defines no input of size '{size}'.", target: benchmark.Name);
 
+        var uuids = new Dictionary<string, string>(StringComparer.Ordinal);
         string Resolve(Match m)
         {
             var token = m.Groups[1].Value;
             if (token == "bucket") return context.Storage.BenchmarksBucket;
+            if (token == "uuid" || token.StartsWith("uuid:", StringComparison.Ordinal))
+                return uuids.TryGetValue(token, out var u) ? u : uuids[token] = Guid.NewGuid().ToString("N");
             var (kind, arg) = (token[..token.IndexOf(':')], token[(token.IndexOf(':') + 1)..]);
             return kind switch
             {
@@ -82,7 +89,55 @@ public static partial class InputGenerator
                 : throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.InvalidData,
                     $"{specPath}: {{{{{what}:{arg}}}}} but only {prefixes.Length} {what} prefixes are declared.", target: benchmark.Name);
 
+        if (spec["nosql"] is JsonObject nosql)
+            await WriteNoSqlAsync(benchmark, nosql, n => Substitute(n, Resolve), context, ct).ConfigureAwait(false);
         return (JsonObject)Substitute(payload, Resolve)!;
+    }
+
+    /// <summary>The NoSQL tables a declarative benchmark declares in input.json (<c>nosql.tables</c>); empty otherwise.</summary>
+    public static IReadOnlyList<NoSql.NoSqlTable> DeclaredTables(Benchmark benchmark)
+    {
+        var specPath = Path.Combine(benchmark.Path, "input.json");
+        if (benchmark.InputGenerator != InputGeneratorKind.Declarative || !File.Exists(specPath)) return Array.Empty<NoSql.NoSqlTable>();
+        try
+        {
+            var spec = JsonNode.Parse(File.ReadAllText(specPath), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            return DeclaredTables(spec?["nosql"] as JsonObject);
+        }
+        catch (JsonException) { return Array.Empty<NoSql.NoSqlTable>(); }
+    }
+
+    private static IReadOnlyList<NoSql.NoSqlTable> DeclaredTables(JsonObject? nosql) =>
+        nosql?["tables"] is JsonObject tables
+            ? tables.Select(kv => new NoSql.NoSqlTable(kv.Key,
+                kv.Value?["primary_key"]?.GetValue<string>() ?? throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.InvalidData,
+                    $"input.json: nosql.tables.{kv.Key} needs a primary_key."),
+                kv.Value?["secondary_key"]?.GetValue<string>())).ToList()
+            : Array.Empty<NoSql.NoSqlTable>();
+
+    private static async Task WriteNoSqlAsync(Benchmark benchmark, JsonObject nosql, Func<JsonNode?, JsonNode?> substitute,
+        InputContext context, CancellationToken ct)
+    {
+        var tables = DeclaredTables(nosql);
+        if (tables.Count == 0) return;
+        var store = context.NoSql as NoSql.NoSqlStorageBase ?? throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.InvalidOperation,
+            $"Benchmark {benchmark.Name} needs NoSQL tables, which the {context.Platform} platform does not provide.", target: benchmark.Name);
+        var physical = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var t in tables)
+        {
+            physical[t.Name] = await store.CreateBenchmarkTableAsync(benchmark.Name, t, ct).ConfigureAwait(false);
+            context.Log.Verbose($"NoSQL table {t.Name} of {benchmark.Name} is {physical[t.Name]} ({store.Type}).");
+        }
+        foreach (var entry in (nosql["items"] as JsonArray ?? new JsonArray()).OfType<JsonObject>())
+        {
+            var table = entry["table"]?.GetValue<string>() ?? "";
+            if (!physical.TryGetValue(table, out var name))
+                throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.InvalidData,
+                    $"input.json of {benchmark.Name}: an item names the undeclared table '{table}'.", target: benchmark.Name);
+            var item = substitute(entry["item"]) as JsonObject ?? throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.InvalidData,
+                $"input.json of {benchmark.Name}: an item of table '{table}' has no \"item\" object.", target: benchmark.Name);
+            await store.InsertAsync(name, item, ct).ConfigureAwait(false);
+        }
     }
 
     private static JsonNode? Substitute(JsonNode? node, Func<Match, string> resolve) => node switch

@@ -93,7 +93,8 @@ public sealed class BenchmarkRunner
         request.Payload is not null
             ? Task.FromResult((JsonObject)request.Payload.DeepClone())
             : InputGenerator.GenerateAsync(request.Benchmark, request.Size,
-                new InputContext(_platform.Storage, _platform.Name, _cache, request.DataRoot, request.Settings, request.UpdateStorage, _log), ct);
+                new InputContext(_platform.Storage, _platform.Name, _cache, request.DataRoot, request.Settings, request.UpdateStorage, _log,
+                    (_platform as NoSql.INoSqlPlatform)?.NoSql), ct);
 
     /// <summary>Deploys, prepares input and streams one result per invocation as it completes.</summary>
     public async IAsyncEnumerable<ExecutionResult> RunAsync(InvokeRequest request, IProgress<SebsProgress>? progress,
