@@ -309,6 +309,19 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
 
     public async Task RecoverAsync(SebsFunction function, ExecutionResult failed, CancellationToken ct)
     {
+        // Several invocations of one batch may fail together; only one of them restarts the sandbox.
+        var gate = _recovery.GetOrAdd(function.Name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try { await RecoverLockedAsync(function, failed, ct).ConfigureAwait(false); }
+        finally { gate.Release(); }
+    }
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _recovery = new();
+
+    private async Task RecoverLockedAsync(SebsFunction function, ExecutionResult failed, CancellationToken ct)
+    {
+        if (failed.TimedOut && _instances.TryGetValue(function.Name, out var current) && current.Instance.Started > failed.Times.ClientBegin)
+            return; // another invocation of the batch already restarted it
         var alive = _instances.TryGetValue(function.Name, out var live) && await Readiness.IsAliveAsync(live.Instance.Port, ct).ConfigureAwait(false);
         // A sandbox stuck past its timeout is still running the handler and would delay every later invocation.
         if (alive && !failed.TimedOut) return;
@@ -329,7 +342,9 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         if (type != TriggerType.Http)
             throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument,
                 "The local platform has HTTP triggers only.", target: function.Name);
-        return _triggers.GetOrAdd(function.Name, _ => new LocalTrigger(this, function));
+        // A new deployment (other timeout or memory) gets a new trigger; the same one keeps its connections.
+        return _triggers.AddOrUpdate(function.Name, _ => new LocalTrigger(this, function),
+            (_, existing) => existing.Function == function ? existing : new LocalTrigger(this, function));
     }
 
     internal string CurrentUrl(SebsFunction function) =>
@@ -378,6 +393,8 @@ internal sealed class LocalTrigger : IFunctionTrigger, IDisposable
 {
     private readonly LocalPlatform _platform;
     private readonly SebsFunction _function;
+
+    public SebsFunction Function => _function;
     private HttpTrigger? _http;
 
     public LocalTrigger(LocalPlatform platform, SebsFunction function)
@@ -392,7 +409,7 @@ internal sealed class LocalTrigger : IFunctionTrigger, IDisposable
     {
         var url = _platform.CurrentUrl(_function);
         var http = _http;
-        if (http is null || http.Url != new Uri(url).ToString())
+        if (http is null || http.Url != new Uri(url).ToString() || http.Timeout != TimeSpan.FromSeconds(_function.TimeoutSeconds))
         {
             http?.Dispose();
             _http = http = new HttpTrigger(url, TimeSpan.FromSeconds(_function.TimeoutSeconds), () => new ExecutionResult());

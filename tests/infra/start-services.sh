@@ -15,6 +15,7 @@ alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # --- packages --------------------------------------------------------------------------------------
 missing=()
+[ -e /usr/lib/x86_64-linux-gnu/libfontconfig.so.1 ] || missing+=(libfontconfig1)   # SkiaSharp (charts)
 command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 /usr/bin/python3 -c 'import jinja2' >/dev/null 2>&1 || missing+=(python3-jinja2)   # host-side test of 110.dynamic-html
