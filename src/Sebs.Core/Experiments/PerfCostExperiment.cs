@@ -172,7 +172,15 @@ public sealed class PerfCostExperiment(PerfCostSettings settings) : IExperiment
             stats["client_time_ms"] = summary;
         }
         if (stopped) stats["stopped"] = true;
-        return stats;
+        // SeBS writes sort_keys=True.
+        var sorted = new JsonObject();
+        foreach (var key in stats.Select(kv => kv.Key).OrderBy(k => k, StringComparer.Ordinal).ToList())
+        {
+            var value = stats[key];
+            stats.Remove(key);
+            sorted[key] = value;
+        }
+        return sorted;
     }
 
     private static JsonNode? Interval(double? low, double? high) =>
