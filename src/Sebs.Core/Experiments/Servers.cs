@@ -5,8 +5,8 @@ using System.Text;
 
 namespace Sebs.Core.Experiments;
 
-/// <summary>One datagram the echo server received and answered: the message text and both times, epoch seconds.</summary>
-public sealed record EchoRecord(string Message, double ServerReceive, double ServerSend);
+/// <summary>One datagram the echo server received and answered: its position, the message text and both times, epoch seconds.</summary>
+public sealed record EchoRecord(int Index, string Message, double ServerReceive, double ServerSend);
 
 /// <summary>
 /// The client side of network-ping-pong and invocation-overhead: a UDP server on this machine that echoes every
@@ -44,21 +44,30 @@ public sealed class UdpEchoServer : IDisposable
             catch (SocketException) { continue; } // ICMP port unreachable from a previous peer, etc.
             var receivedAt = EpochNow();
             var message = Encoding.UTF8.GetString(received.Buffer);
-            await _client.SendAsync(received.Buffer, received.Buffer.Length, received.RemoteEndPoint).ConfigureAwait(false);
+            // Stamped just before the (synchronous, non-blocking for UDP) send: a timestamp taken after an awaited send
+            // can land after the function already has the echo, which would make the round trip negative.
             var sentAt = EpochNow();
-            lock (_records) _records.Add(new EchoRecord(message, receivedAt, sentAt));
+            _client.Send(received.Buffer, received.Buffer.Length, received.RemoteEndPoint);
+            lock (_records) _records.Add(new EchoRecord(_records.Count, message, receivedAt, sentAt));
             if (message == "stop") return;
         }
     }
 
-    /// <summary>Writes SeBS's <c>server-&lt;request id&gt;.csv</c>: <c>id,server_rcv,server_send</c> for each numbered datagram.</summary>
+    /// <summary>
+    /// Writes SeBS's <c>server-&lt;request id&gt;.csv</c>: <c>id,server_rcv,server_send</c>. The id is the number the
+    /// datagram carries (030 numbers them, gaps included), else its position (020's last datagram carries the request id
+    /// instead of its number); <c>stop</c> is not an exchange.
+    /// </summary>
     public void WriteCsv(string path)
     {
         using var w = new StreamWriter(path);
         w.WriteLine("id,server_rcv,server_send");
         foreach (var r in Records)
-            if (int.TryParse(r.Message, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
-                w.WriteLine(CsvText.Join(id, r.ServerReceive, r.ServerSend));
+        {
+            if (r.Message == "stop") continue;
+            var id = int.TryParse(r.Message, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : r.Index;
+            w.WriteLine(CsvText.Join(id, r.ServerReceive, r.ServerSend));
+        }
     }
 
     public void Dispose() => _client.Dispose();

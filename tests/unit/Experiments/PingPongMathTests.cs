@@ -93,21 +93,22 @@ public class PingPongMathTests
         var run = server.RunAsync(cts.Token);
         using var client = new UdpClient();
         client.Connect(IPAddress.Loopback, server.Port);
-        foreach (var message in new[] { "0", "1", "stop" })
+        foreach (var message in new[] { "0", "1", "request-id", "stop" })
         {
             await client.SendAsync(Encoding.UTF8.GetBytes(message), cts.Token);
             var echo = await client.ReceiveAsync(cts.Token);
             Assert.Equal(message, Encoding.UTF8.GetString(echo.Buffer));
         }
         await run.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(new[] { "0", "1", "stop" }, server.Records.Select(r => r.Message));
+        Assert.Equal(new[] { "0", "1", "request-id", "stop" }, server.Records.Select(r => r.Message));
         Assert.All(server.Records, r => Assert.True(r.ServerSend >= r.ServerReceive));
         var csv = Path.GetTempFileName();
         server.WriteCsv(csv);
         var lines = File.ReadAllLines(csv);
         File.Delete(csv);
         Assert.Equal("id,server_rcv,server_send", lines[0]);
-        Assert.Equal(3, lines.Length); // "stop" is not a numbered datagram
+        Assert.Equal(4, lines.Length); // "stop" is not an exchange
+        Assert.StartsWith("2,", lines[3]); // a datagram without a number gets its position (020's last one carries the request id)
     }
 
     [Fact]
