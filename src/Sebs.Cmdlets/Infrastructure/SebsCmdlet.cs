@@ -75,7 +75,7 @@ public abstract class SebsCmdlet : PSCmdlet
     }
 
     /// <summary>Maps a Core exception onto an ErrorRecord with its stable id and category.</summary>
-    protected static ErrorRecord ToErrorRecord(Exception ex, object? target = null)
+    protected internal static ErrorRecord ToErrorRecord(Exception ex, object? target = null)
     {
         if (ex is AggregateException { InnerExceptions.Count: 1 } agg) ex = agg.InnerExceptions[0];
         return ex switch
@@ -122,8 +122,15 @@ public abstract class SebsCmdlet : PSCmdlet
     }
 }
 
+/// <summary>Where async work sends objects, errors, messages and progress: the pipeline (<see cref="PipelineQueue"/>) or a job.</summary>
+public interface IRunSink : ISebsLog, IProgress<SebsProgress>
+{
+    void WriteObject(object value);
+    void WriteError(ErrorRecord record);
+}
+
 /// <summary>What async Core work may send to the pipeline; thread-safe, emitted in order on the pipeline thread.</summary>
-public sealed class PipelineQueue : ISebsLog, IProgress<SebsProgress>
+public sealed class PipelineQueue : IRunSink
 {
     private readonly BlockingCollection<Action> _queue;
     private readonly Cmdlet _cmdlet;

@@ -82,6 +82,10 @@ public sealed class ExecutionResult
     public string ContainerId { get; set; } = "";
     /// <summary>Configured function memory, MB.</summary>
     public int FunctionMemoryMB { get; set; }
+    /// <summary>The experiment this invocation belongs to (<c>perf-cost</c>, ...), empty for a plain run.</summary>
+    public string Experiment { get; set; } = "";
+    /// <summary>The experiment's sub-type (perf-cost: <c>cold</c>, <c>warm</c>, <c>burst</c>, <c>sequential</c>), empty for a plain run.</summary>
+    public string ExperimentType { get; set; } = "";
 
     public ExecutionTimes Times { get; set; } = new();
     public ProviderTimes ProviderTimes { get; set; } = new();

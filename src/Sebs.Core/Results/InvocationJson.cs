@@ -61,6 +61,8 @@ public static class InvocationJson
         w.WriteString("benchmark", r.Benchmark);
         w.WriteString("container_id", r.ContainerId);
         if (r.ErrorMessage is not null) w.WriteString("error_message", r.ErrorMessage);
+        if (r.Experiment.Length > 0) w.WriteString("experiment", r.Experiment);
+        if (r.ExperimentType.Length > 0) w.WriteString("experiment_type", r.ExperimentType);
         w.WriteNumber("function_memory", r.FunctionMemoryMB);
         w.WriteString("function_name", r.FunctionName);
         w.WriteNumber("invocation", r.Invocation);
@@ -141,6 +143,8 @@ public static class InvocationJson
         r.Benchmark = GetString(c, "benchmark") ?? "";
         r.ContainerId = GetString(c, "container_id") ?? "";
         r.ErrorMessage = GetString(c, "error_message");
+        r.Experiment = GetString(c, "experiment") ?? "";
+        r.ExperimentType = GetString(c, "experiment_type") ?? "";
         r.FunctionMemoryMB = (int)(GetLong(c, "function_memory") ?? 0);
         r.FunctionName = GetString(c, "function_name") ?? "";
         r.Invocation = (int)(GetLong(c, "invocation") ?? 0);
