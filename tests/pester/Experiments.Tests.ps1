@@ -191,9 +191,27 @@ Describe 'invocation-overhead (030.clock-synchronization)' {
         Join-Path $o 'invocation-overhead/payload/result-processed.csv' | Should -Exist
     }
 
-    It 'says the code-package sweep is not implemented' {
-        { Start-SebsExperiment invocation-overhead -Type code -Sandbox Process -CachePath $cache -OutputPath (Join-Path $root 'code') -ErrorAction Stop } |
-            Should -Throw -ErrorId 'Sebs.NotImplemented*'
+    It 'sweeps code package sizes: pads a copy, updates the function, then puts its own package back' {
+        $o = Join-Path $root 'code'
+        $before = Get-SebsFunction -Benchmark 030.clock-synchronization -CachePath $cache
+        $r = Start-SebsExperiment invocation-overhead -Type code -Repetitions 1 -N 3 -CodeBegin 65536 -CodeEnd 1048576 -CodePoints 2 `
+            -ServerPort 0 -Sandbox Process -CachePath $cache -OutputPath $o
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        @($r | Where-Object ExperimentType -eq 'warm').Count | Should -Be 2
+        @($r | Where-Object ExperimentType -eq 'cold').Count | Should -Be 2
+        ($r.Size | Sort-Object -Unique) | Should -Be @('1048576', '65536')
+        $r | ForEach-Object { $_.Result['result'].ContainsKey('timestamp') | Should -BeTrue }
+        $rows = Get-SebsExperimentResult (Join-Path $o 'invocation-overhead/code')
+        @($rows).Count | Should -Be 4
+        $rows.Type | Select-Object -Unique | Should -Be 'code'
+        ($rows.PayloadSize | Sort-Object -Unique) | Should -Be @(65536, 1048576)
+        ($rows | Where-Object IsCold).Count | Should -Be 2
+        $rows | ForEach-Object { $_.InvocationTime | Should -BeGreaterThan -0.5 }
+        Join-Path $o 'invocation-overhead/code/packages' | Should -Not -Exist -Because 'the padded copies are deleted'
+        $after = Get-SebsFunction -Benchmark 030.clock-synchronization -CachePath $cache
+        $after.CodeHash | Should -Be $before.CodeHash -Because 'the function runs its own package again'
+        $path = $after.Properties['code_path'].GetValue[string]()
+        Join-Path $path 'randomdata.bin' | Should -Not -Exist
     }
 }
 

@@ -29,6 +29,9 @@ public sealed class PingPongRow
 /// <summary>One row of invocation-overhead's <c>result-processed.csv</c>. Times and timestamps in seconds.</summary>
 public sealed class InvocationOverheadRow
 {
+    /// <summary>The swept size: <c>payload</c> (request bytes before base64) or <c>code</c> (code package bytes).</summary>
+    public string Type { get; init; } = "payload";
+    /// <summary>Bytes of the swept size (SeBS's column name, for both sweeps).</summary>
     public long PayloadSize { get; init; }
     public int Repetition { get; init; }
     public bool IsCold { get; init; }
@@ -118,21 +121,41 @@ public static class PingPongMath
     }
 }
 
+/// <summary>A deployed 020/030 function and what its invocations share.</summary>
+internal sealed record PingPongTarget(SebsFunction Function, Packaging.CodePackage Package, IFunctionTrigger Trigger, JsonObject BasePayload,
+    string Address, IPAddress Bind);
+
 /// <summary>One invocation of 020/030 with a UDP echo server running on this machine for it.</summary>
 internal static class PingPongInvocation
 {
     public static IPAddress BindAddress(ServerSettings s, string address) =>
         s.BindAddress is { } b ? IPAddress.Parse(b) : IPAddress.TryParse(address, out var ip) ? ip : IPAddress.Any;
 
-    public static async Task<(ExecutionResult Result, string RequestId)> RunAsync(ExperimentContext ctx, SebsFunction function, IFunctionTrigger trigger,
-        JsonObject basePayload, string address, IPAddress bind, int port, int repetitions, Action<JsonObject>? extra, string folder, CancellationToken ct)
+    /// <summary>Resolves the client address, deploys the benchmark with it as input settings and prepares the base payload.</summary>
+    public static async Task<PingPongTarget> DeployAsync(ExperimentContext ctx, Benchmarks.Benchmark benchmark, ServerSettings s,
+        ProgressTracker progress, CancellationToken ct)
     {
-        using var server = new UdpEchoServer(bind, port);
+        var address = await ClientAddress.ResolveAsync(s, ctx, ct).ConfigureAwait(false);
+        progress.Status($"Deploying {benchmark.Name}");
+        var request = ctx.Request(benchmark, "test", settings: new Dictionary<string, string>
+        {
+            // Placeholders of input.json; each invocation overrides them with its own server port.
+            ["server-address"] = address, ["server-port"] = s.ServerPort.ToString(CultureInfo.InvariantCulture),
+        });
+        var (function, package, _) = await ctx.Runner.DeployAsync(request, ct).ConfigureAwait(false);
+        var basePayload = await ctx.Runner.PrepareInputAsync(request, ct).ConfigureAwait(false);
+        return new PingPongTarget(function, package, ctx.Platform.GetTrigger(function, TriggerType.Http), basePayload, address, BindAddress(s, address));
+    }
+
+    public static async Task<(ExecutionResult Result, string RequestId)> RunAsync(ExperimentContext ctx, PingPongTarget target,
+        int port, int repetitions, Action<JsonObject>? extra, string folder, CancellationToken ct)
+    {
+        using var server = new UdpEchoServer(target.Bind, port);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var serverTask = Task.Run(() => server.RunAsync(stop.Token), CancellationToken.None);
         var requestId = Guid.NewGuid().ToString("N");
-        var payload = (JsonObject)basePayload.DeepClone();
-        payload["server-address"] = address;
+        var payload = (JsonObject)target.BasePayload.DeepClone();
+        payload["server-address"] = target.Address;
         payload["server-port"] = server.Port;
         payload["repetitions"] = repetitions;
         payload["request-id"] = requestId;
@@ -140,7 +163,7 @@ internal static class PingPongInvocation
         ExecutionResult result;
         try
         {
-            result = await trigger.InvokeAsync(payload, ct).ConfigureAwait(false);
+            result = await target.Trigger.InvokeAsync(payload, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -198,19 +221,10 @@ public sealed class NetworkPingPongExperiment(NetworkPingPongSettings settings) 
         var benchmark = ctx.Catalog.Get("020.network-benchmark");
         var folder = ctx.Folder(Name);
         var progress = new ProgressTracker(ctx.Progress, "Start-SebsExperiment network-ping-pong", s.Invocations);
-        var address = await ClientAddress.ResolveAsync(s, ctx, ct).ConfigureAwait(false);
-        var bind = PingPongInvocation.BindAddress(s, address);
-        progress.Status($"Deploying {benchmark.Name}");
-        var request = ctx.Request(benchmark, "test", settings: new Dictionary<string, string>
-        {
-            // Placeholders of input.json; each invocation overrides them with its own server port.
-            ["server-address"] = address, ["server-port"] = s.ServerPort.ToString(CultureInfo.InvariantCulture),
-        });
-        var (function, _, _) = await ctx.Runner.DeployAsync(request, ct).ConfigureAwait(false);
-        var basePayload = await ctx.Runner.PrepareInputAsync(request, ct).ConfigureAwait(false);
-        var trigger = ctx.Platform.GetTrigger(function, TriggerType.Http);
+        var target = await PingPongInvocation.DeployAsync(ctx, benchmark, s, progress, ct).ConfigureAwait(false);
+        var function = target.Function;
         using var journal = ResultsJournal.Open(Path.Combine(folder, "journal.jsonl"), append: true, ctx.Log);
-        ctx.Log.Verbose($"network-ping-pong: server {address} (bound to {bind}), ports from {s.ServerPort}; journal {journal.Path}.");
+        ctx.Log.Verbose($"network-ping-pong: server {target.Address} (bound to {target.Bind}), ports from {s.ServerPort}; journal {journal.Path}.");
 
         using var throttle = new SemaphoreSlim(Math.Max(1, s.Threads));
         var tasks = Enumerable.Range(0, s.Invocations).Select(async i =>
@@ -219,7 +233,7 @@ public sealed class NetworkPingPongExperiment(NetworkPingPongSettings settings) 
             try
             {
                 var port = s.ServerPort == 0 ? 0 : s.ServerPort + i;
-                var (r, id) = await PingPongInvocation.RunAsync(ctx, function, trigger, basePayload, address, bind, port, s.Repetitions, null, folder, ct)
+                var (r, id) = await PingPongInvocation.RunAsync(ctx, target, port, s.Repetitions, null, folder, ct)
                     .ConfigureAwait(false);
                 ExperimentStamp.Apply(r, ctx, function, "test", i, Name, "udp");
                 if (r.Failed)
@@ -248,108 +262,6 @@ public sealed class NetworkPingPongExperiment(NetworkPingPongSettings settings) 
     }
 }
 
-/// <summary>
-/// SeBS's invocation-overhead (§9.3) with the payload-size sweep: 030.clock-synchronization estimates the clock drift
-/// between the function and this machine, so the time from sending a request to the handler starting can be measured.
-/// </summary>
-public sealed class InvocationOverheadExperiment(InvocationOverheadSettings settings) : IExperiment
-{
-    public string Name => ExperimentNames.InvocationOverhead;
-    public InvocationOverheadSettings Settings { get; } = settings;
-
-    public async Task RunAsync(ExperimentContext ctx, CancellationToken ct)
-    {
-        var s = Settings;
-        if (s.Type == "code")
-            throw new SebsException("Sebs.NotImplemented", SebsErrorKind.InvalidArgument,
-                "invocation-overhead: the code-package-size sweep (type 'code') is not implemented yet; use type 'payload'.", target: Name);
-        var benchmark = ctx.Catalog.Get("030.clock-synchronization");
-        var folder = ctx.Folder(Name, s.Type);
-        var sizes = InvocationOverheadSettings.Linspace(s.PayloadBegin, s.PayloadEnd, s.PayloadPoints);
-        var progress = new ProgressTracker(ctx.Progress, "Start-SebsExperiment invocation-overhead", 2 * sizes.Length * s.Repetitions);
-        var address = await ClientAddress.ResolveAsync(s, ctx, ct).ConfigureAwait(false);
-        var bind = PingPongInvocation.BindAddress(s, address);
-        progress.Status($"Deploying {benchmark.Name}");
-        var request = ctx.Request(benchmark, "test", settings: new Dictionary<string, string>
-        {
-            // Placeholders of input.json; each invocation overrides them with its own server port.
-            ["server-address"] = address, ["server-port"] = s.ServerPort.ToString(CultureInfo.InvariantCulture),
-        });
-        var (function, _, _) = await ctx.Runner.DeployAsync(request, ct).ConfigureAwait(false);
-        var basePayload = await ctx.Runner.PrepareInputAsync(request, ct).ConfigureAwait(false);
-        var trigger = ctx.Platform.GetTrigger(function, TriggerType.Http);
-        using var journal = ResultsJournal.Open(Path.Combine(folder, "journal.jsonl"), append: true, ctx.Log);
-        var coldPause = TimeSpan.FromSeconds(ctx.IsLocal ? 0 : 1);
-
-        var csvPath = Path.Combine(folder, "result.csv");
-        var newFile = !File.Exists(csvPath);
-        using var csv = new StreamWriter(csvPath, append: true) { AutoFlush = true };
-        if (newFile) csv.WriteLine("size,repetition,is_cold,connection_time,start_timestamp,finish_timestamp,request_id");
-        var index = 0;
-
-        async Task<(ExecutionResult, string)> Once(long size, string tag)
-        {
-            var data = Convert.ToBase64String(new byte[size]);
-            var (r, id) = await PingPongInvocation.RunAsync(ctx, function, trigger, basePayload, address, bind, s.ServerPort, s.N,
-                p => p["data"] = data, folder, ct).ConfigureAwait(false);
-            ExperimentStamp.Apply(r, ctx, function, size.ToString(CultureInfo.InvariantCulture), index++, Name, tag);
-            if (r.Failed) await ctx.Platform.RecoverAsync(function, r, ct).ConfigureAwait(false);
-            journal.Append(r);
-            return (r, id);
-        }
-
-        foreach (var kind in new[] { "warm", "cold" })
-        {
-            if (kind == "warm")
-            {
-                progress.Status("warm-up invocation");
-                await Once(sizes.FirstOrDefault(), "warm.warm-up").ConfigureAwait(false);
-            }
-            foreach (var size in sizes)
-            {
-                for (var rep = 0; rep < s.Repetitions; rep++)
-                {
-                    for (var attempt = 1; ; attempt++)
-                    {
-                        if (kind == "cold")
-                        {
-                            await ctx.Platform.EnforceColdStartAsync(new[] { function }, ct).ConfigureAwait(false);
-                            if (coldPause > TimeSpan.Zero) await ctx.Delay(coldPause, ct).ConfigureAwait(false);
-                        }
-                        var (r, id) = await Once(size, kind).ConfigureAwait(false);
-                        var ok = !r.Failed && r.IsCold == (kind == "cold");
-                        if (ok && FunctionTimestamp(r) is { } finish)
-                        {
-                            csv.WriteLine(CsvText.Join(size, rep, r.IsCold, r.Times.HttpStartupSeconds ?? 0.0,
-                                SebsTimestamp.ToEpochSeconds(r.Times.ClientBegin), finish, id));
-                            ctx.Emit(r);
-                            progress.Advance($"{kind}, payload {size} B, repetition {rep + 1} of {s.Repetitions}");
-                            break;
-                        }
-                        var why = r.Failed ? $"failed: {r.ErrorMessage}" : ok ? "no timestamp in the result" : $"expected {kind}, got {(r.IsCold ? "cold" : "warm")}";
-                        if (attempt >= s.MaxAttempts)
-                        {
-                            ctx.Log.Warning($"invocation-overhead {kind} {size} B repetition {rep}: no usable sample after {attempt} attempts (last {why}).");
-                            break;
-                        }
-                        ctx.Log.Verbose($"invocation-overhead {kind} {size} B repetition {rep}: retrying ({why}).");
-                    }
-                }
-            }
-        }
-        var rows = InvocationOverheadProcessor.Process(folder).ToList();
-        InvocationOverheadProcessor.WriteCsv(rows, Path.Combine(folder, "result-processed.csv"));
-    }
-
-    /// <summary>The handler's income timestamp: <c>result.result.timestamp</c> (SeBS read the local-only <c>result.output</c> path).</summary>
-    internal static double? FunctionTimestamp(ExecutionResult r)
-    {
-        var node = r.Result?["result"]?["timestamp"] ?? r.Result?["output"]?["result"]?["timestamp"] ?? r.Result?["timestamp"];
-        return node is JsonValue v && v.TryGetValue<double>(out var d) ? d
-            : node is JsonValue s && s.TryGetValue<string>(out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) ? p : null;
-    }
-}
-
 /// <summary>SeBS's invocation-overhead process step: result.csv joined with the per-request clock drift.</summary>
 public static class InvocationOverheadProcessor
 {
@@ -357,6 +269,7 @@ public static class InvocationOverheadProcessor
     {
         var csv = Path.Combine(folder, "result.csv");
         if (!File.Exists(csv)) yield break;
+        var type = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) == "code" ? "code" : "payload";
         foreach (var line in File.ReadLines(csv).Skip(1))
         {
             var f = line.Split(',');
@@ -369,6 +282,7 @@ public static class InvocationOverheadProcessor
             double start = D(f[4]), finish = D(f[5]), connection = D(f[3]);
             yield return new InvocationOverheadRow
             {
+                Type = type,
                 PayloadSize = long.Parse(f[0], CultureInfo.InvariantCulture),
                 Repetition = int.Parse(f[1], CultureInfo.InvariantCulture),
                 IsCold = f[2] == "True",

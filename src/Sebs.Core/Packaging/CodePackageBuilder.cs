@@ -161,6 +161,6 @@ public sealed class CodePackageBuilder
         }
     }
 
-    private static long DirectorySize(string dir) =>
+    internal static long DirectorySize(string dir) =>
         Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 }

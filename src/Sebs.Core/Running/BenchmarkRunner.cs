@@ -89,6 +89,10 @@ public sealed class BenchmarkRunner
         return (function, package, action);
     }
 
+    /// <summary>Records a function's current state in the cache (after an experiment changed its code or configuration).</summary>
+    public void Remember(SebsFunction function) =>
+        _cache.SetFunction(function.Benchmark, _platform.Name, function.Language, function.Name, function.ToJson());
+
     public Task<JsonObject> PrepareInputAsync(InvokeRequest request, CancellationToken ct) =>
         request.Payload is not null
             ? Task.FromResult((JsonObject)request.Payload.DeepClone())
