@@ -146,6 +146,30 @@ Describe 'Start-SebsExperiment -AsJob' {
     }
 }
 
+Describe 'Ctrl+C in a terminal' {
+    It 'stops the experiment at once and keeps the journal and the partial result file' -Skip:(-not (Get-Command python3 -ErrorAction SilentlyContinue)) {
+        $o = Join-Path $root 'ctrl-c'
+        $journal = Join-Path $o 'perf-cost/journal.jsonl'
+        $pwsh = (Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
+        if (-not $pwsh) { $pwsh = Join-Path $PSHOME 'pwsh' }
+        # Progress off: on a terminal nobody answers, the progress bar's cursor queries would each wait for a reply.
+        $command = "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$env:SEBS_TEST_MODULE'; " +
+            "Start-SebsExperiment perf-cost -Benchmark 110.dynamic-html -Experiments warm -Repetitions 100000 -ConcurrentInvocations 1 " +
+            "-MemorySize 128 -Sandbox Process -CachePath '$cache' -OutputPath '$o' | Out-Null; 'finished'"
+        $ended = python3 (Join-Path $PSScriptRoot 'tools/press-ctrl-c.py') $journal 5 90 $pwsh -NoProfile -Command $command | ConvertFrom-Json
+        $ended.pressed | Should -BeTrue -Because "the run journals results ($($ended.output))"
+        $ended.exited | Should -BeTrue
+        $ended.seconds_to_exit | Should -BeLessThan 15
+        $ended.output | Should -Not -Match 'finished' -Because 'Ctrl+C stops the pipeline'
+        $kept = @(Import-SebsResult $journal)
+        $kept.Count | Should -BeGreaterOrEqual 5
+        $kept | ForEach-Object { $_.Failed | Should -BeFalse }
+        $partial = Read-Json (Join-Path $o 'perf-cost/warm_results_128.json')
+        $partial.statistics.stopped | Should -BeTrue
+        $partial.statistics.samples_generated | Should -BeGreaterThan 0
+    }
+}
+
 Describe 'network-ping-pong (020.network-benchmark)' {
     It 'echoes the datagrams, downloads the function''s CSV and gives round trips' {
         $o = Join-Path $root 'ping'
