@@ -115,6 +115,7 @@ function ConvertFrom-HelpMarkdown([string]$Path) {
         Description = ConvertTo-Paragraphs (& $get 'DESCRIPTION')
         Examples    = [System.Collections.Generic.List[object]]::new()
         Parameters  = @{}
+        Defaults    = @{}
         Inputs      = @{}
         Outputs     = @{}
         Notes       = ConvertTo-Paragraphs (& $get 'NOTES')
@@ -132,7 +133,12 @@ function ConvertFrom-HelpMarkdown([string]$Path) {
     $params = Group-ByHeading (& $get 'PARAMETERS') 3
     foreach ($key in @($params.Keys | Where-Object { $_ -ne '' })) {
         # platyPS-style files carry a yaml block of facts under each parameter; the facts come from code here.
-        $doc.Parameters[$key.TrimStart('-').Trim()] = ConvertTo-Paragraphs $params[$key]
+        # A paragraph "Default value: X" states the default where the code's initial value does not (0 = "from the config").
+        [string[]]$paras = ConvertTo-Paragraphs $params[$key]
+        $name = $key.TrimStart('-').Trim()
+        $stated = @($paras | Where-Object { $_ -like 'Default value: *' })
+        if ($stated) { $doc.Defaults[$name] = $stated[0].Substring('Default value: '.Length).Trim() }
+        $doc.Parameters[$name] = [string[]]@($paras | Where-Object { $_ -notlike 'Default value: *' })
     }
     foreach ($kind in 'INPUTS', 'OUTPUTS') {
         $types = Group-ByHeading (& $get $kind) 3
@@ -220,6 +226,9 @@ function Get-DefaultValues([System.Management.Automation.CmdletInfo]$Cmd) {
         if ($value -is [System.Management.Automation.SwitchParameter]) { if ($value.IsPresent) { $defaults[$p.Name] = 'True' }; continue }
         if ($value -is [array] -and $value.Count -eq 0) { continue }
         if ($value -is [bool] -and -not $value) { continue }
+        # An unset number or empty string means "not given" (the config or the benchmark decides), not a default.
+        if ($value -is [string] -and $value -eq '') { continue }
+        if ($value -is [ValueType] -and $value -isnot [enum] -and $value -eq 0) { continue }
         $defaults[$p.Name] = if ($value -is [array]) { $value -join ', ' } else { [string]$value }
     }
     $defaults
@@ -301,6 +310,7 @@ function Write-CommandHelp([System.Xml.XmlWriter]$W, [System.Management.Automati
         }
     }
     $defaults = Get-DefaultValues $Cmd
+    foreach ($key in $Doc.Defaults.Keys) { $defaults[$key] = $Doc.Defaults[$key] }
     $params = @($Cmd.Parameters.Values | Where-Object { -not $script:excluded.Contains($_.Name) })
 
     $W.WriteStartElement('command', 'command', $ns.command)

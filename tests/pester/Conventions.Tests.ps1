@@ -93,6 +93,12 @@ Describe 'Exported cmdlet <Name>' -ForEach $cmdlets {
             $p.pipelineInput -like 'True*' | Should -Be ([bool]($meta.ParameterSets.Values | Where-Object { $_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName }))
         }
     }
+
+    It 'shows no placeholder default (an unset 0 or empty string) for any parameter' {
+        foreach ($p in @($help.parameters.parameter)) {
+            $p.defaultValue | Should -Not -BeIn @('0', '') -Because "-$($p.name): say 'Default value: ...' in docs/en-US/$Name.md, or leave it None"
+        }
+    }
 }
 
 Describe 'Module manifest' {
