@@ -202,6 +202,32 @@ Describe 'Function lifecycle cmdlets' {
         Get-SebsFunction -CachePath $c | Should -BeNullOrEmpty
     }
 
+    It 'a piped function is updated in place: its name, language and timeout stay, the memory changes' {
+        $c = Join-Path $TestDrive 'piped'
+        $f = New-SebsFunction 010.sleep -Language nodejs -Timeout 42 -FunctionName 'my-sleep' -Sandbox Process -CachePath $c
+        $u = @(Get-SebsFunction -CachePath $c | Update-SebsFunction -Memory 320 -Sandbox Process -CachePath $c)
+        $u.Count | Should -Be 1
+        $u[0].Name | Should -Be 'my-sleep'
+        $u[0].Language | Should -Be 'nodejs'
+        $u[0].TimeoutSeconds | Should -Be 42
+        $u[0].MemoryMB | Should -Be 320
+        @(Get-SebsFunction -CachePath $c).Count | Should -Be 1 -Because 'no second function was created'
+        (Get-SebsFunction -CachePath $c | New-SebsCodePackage -CachePath $c -Sandbox Process).Language | Should -Be 'nodejs'
+        Get-SebsFunction -CachePath $c | Remove-SebsFunction -CachePath $c -Confirm:$false
+    }
+
+    It 'takes the language and version from the config''s experiments.runtime when not given' {
+        $c = Join-Path $TestDrive 'runtime'
+        $cfg = Join-Path $TestDrive 'runtime.json'
+        '{"experiments": {"runtime": {"language": "nodejs", "version": "18"}}, "deployment": {"name": "local"}}' | Set-Content $cfg
+        $r = Invoke-SebsBenchmark 010.sleep -Repetitions 1 -Payload @{ sleep = 0 } -ConfigPath $cfg -Sandbox Process -CachePath $c
+        $r.Language | Should -Be 'nodejs'
+        $r.LanguageVersion | Should -Be '18'
+        (Invoke-SebsBenchmark 010.sleep -Language python -Repetitions 1 -Payload @{ sleep = 0 } -ConfigPath $cfg -Sandbox Process -CachePath $c).LanguageVersion |
+            Should -Be '3.11' -Because 'the config''s version is for Node.js'
+        Get-SebsFunction -CachePath $c | Remove-SebsFunction -CachePath $c -Confirm:$false
+    }
+
     It 'Get-SebsMetrics reports memory per sandbox' {
         Invoke-SebsBenchmark 010.sleep -Repetitions 2 -Payload @{ sleep = 0.3 } -Sandbox Process -CachePath $cache | Out-Null
         $m = Get-SebsMetrics -Platform Local -Sandbox Process -CachePath $cache -FunctionName 'sebs-local-010.sleep-python*'

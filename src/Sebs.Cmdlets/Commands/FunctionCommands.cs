@@ -7,49 +7,66 @@ using Sebs.Core.Running;
 
 namespace Sebs.Cmdlets.Commands;
 
-/// <summary>Shared parameters of the cmdlets that build or deploy one benchmark's function.</summary>
+/// <summary>
+/// Shared parameters of the cmdlets that build or deploy one benchmark's function: by benchmark name, or a function
+/// piped from Get-SebsFunction (its benchmark, language, name and configuration are kept unless given).
+/// </summary>
 public abstract class SebsFunctionDeployCmdlet : SebsPlatformCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    protected const string BenchmarkSet = "Benchmark";
+    protected const string FunctionSet = "Function";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BenchmarkSet)]
     [ArgumentCompleter(typeof(BenchmarkNameCompleter))]
     [Alias("Benchmark")]
     public string Name { get; set; } = "";
 
-    [Parameter]
-    [ValidateSet("python", "nodejs", IgnoreCase = true)]
-    public string Language { get; set; } = "python";
+    /// <summary>A deployed function (from Get-SebsFunction).</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FunctionSet)]
+    public SebsFunction? InputObject { get; set; }
 
-    [Parameter]
+    /// <summary>Default: the piped function's language, else experiments.runtime of the config, else python.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateSet("python", "nodejs", IgnoreCase = true)]
+    public string? Language { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? LanguageVersion { get; set; }
 
     /// <summary>Extra benchmark folders.</summary>
     [Parameter]
     public string[]? BenchmarkPath { get; set; }
 
+    /// <summary>The benchmark this call is about, whichever way it was named.</summary>
+    protected string BenchmarkName => InputObject?.Benchmark ?? Name;
+
     protected InvokeRequest? BuildRequest(int? memory = null, int? timeout = null, bool updateCode = false, string? functionName = null)
     {
         try
         {
+            var piped = InputObject;
+            var (language, version) = ResolveRuntime(Language ?? piped?.Language, LanguageVersion ?? (Language is null ? piped?.LanguageVersion : null));
             return new InvokeRequest
             {
-                Benchmark = Catalog(BenchmarkPath).Get(Name),
-                Language = LanguageRuntimes.NormalizeLanguage(Language),
-                LanguageVersion = LanguageVersion,
-                MemoryMB = memory,
-                TimeoutSeconds = timeout,
+                Benchmark = Catalog(BenchmarkPath).Get(BenchmarkName),
+                Language = language,
+                LanguageVersion = version,
+                Architecture = piped?.Config.Architecture ?? Config.Architecture,
+                MemoryMB = memory ?? piped?.MemoryMB,
+                TimeoutSeconds = timeout ?? piped?.TimeoutSeconds,
                 UpdateCode = updateCode,
-                FunctionName = functionName,
+                FunctionName = functionName ?? piped?.Name,
             };
         }
         catch (SebsException ex)
         {
-            WriteSebsError(ex, Name);
+            WriteSebsError(ex, BenchmarkName);
             return null;
         }
     }
 }
 
-[Cmdlet(VerbsCommon.New, "SebsCodePackage", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "SebsCodePackage", SupportsShouldProcess = true, DefaultParameterSetName = FunctionSet)]
 [OutputType(typeof(CodePackage))]
 public sealed class NewSebsCodePackageCommand : SebsFunctionDeployCmdlet
 {
@@ -60,7 +77,7 @@ public sealed class NewSebsCodePackageCommand : SebsFunctionDeployCmdlet
     {
         if (BuildRequest(updateCode: Force) is not { } request) return;
         if (!ShouldProcess($"{request.Benchmark.Name} ({request.Language})", "Build code package")) return;
-        RunForItem(Name, async (queue, ct) =>
+        RunForItem(BenchmarkName, async (queue, ct) =>
         {
             var runner = SebsSession.Runner(OpenPlatform(queue), Cache, queue);
             queue.WriteObject(await runner.BuildAsync(request, ct).ConfigureAwait(false));
@@ -84,7 +101,7 @@ public abstract class SebsFunctionConfigCmdlet : SebsFunctionDeployCmdlet
     {
         if (BuildRequest(Memory > 0 ? Memory : null, Timeout > 0 ? Timeout : null, ForceRebuild, FunctionName) is not { } request) return;
         if (!ShouldProcess($"{request.Benchmark.Name} ({request.Language}) on {PlatformName}", Action)) return;
-        RunForItem(Name, async (queue, ct) =>
+        RunForItem(BenchmarkName, async (queue, ct) =>
         {
             var runner = SebsSession.Runner(OpenPlatform(queue), Cache, queue);
             var (function, _, action) = await runner.DeployAsync(request, ct).ConfigureAwait(false);
@@ -95,7 +112,7 @@ public abstract class SebsFunctionConfigCmdlet : SebsFunctionDeployCmdlet
     }
 }
 
-[Cmdlet(VerbsCommon.New, "SebsFunction", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "SebsFunction", SupportsShouldProcess = true, DefaultParameterSetName = FunctionSet)]
 [OutputType(typeof(SebsFunction))]
 public sealed class NewSebsFunctionCommand : SebsFunctionConfigCmdlet
 {
@@ -106,7 +123,7 @@ public sealed class NewSebsFunctionCommand : SebsFunctionConfigCmdlet
     protected override string Action => "Deploy function";
 }
 
-[Cmdlet(VerbsData.Update, "SebsFunction", SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Update, "SebsFunction", SupportsShouldProcess = true, DefaultParameterSetName = FunctionSet)]
 [OutputType(typeof(SebsFunction))]
 public sealed class UpdateSebsFunctionCommand : SebsFunctionConfigCmdlet
 {

@@ -23,7 +23,7 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
 
     [Parameter]
     [ValidateSet("python", "nodejs", IgnoreCase = true)]
-    public string Language { get; set; } = "python";
+    public string? Language { get; set; }
 
     [Parameter]
     public string? LanguageVersion { get; set; }
@@ -80,12 +80,14 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
         try
         {
             var benchmark = catalog.Get(Name);
+            var (language, version) = ResolveRuntime(Language, LanguageVersion);
             request = new InvokeRequest
             {
                 Benchmark = benchmark,
                 Size = Size.ToLowerInvariant(),
-                Language = Language.ToLowerInvariant(),
-                LanguageVersion = LanguageVersion,
+                Language = language,
+                LanguageVersion = version,
+                Architecture = Config.Architecture,
                 Repetitions = Repetitions,
                 Concurrency = Concurrency,
                 Trigger = Enum.Parse<TriggerType>(Trigger, ignoreCase: true),

@@ -108,8 +108,7 @@ public sealed class StartSebsExperimentCommand : SebsPlatformCmdlet
         }
         Directory.CreateDirectory(output);
         var catalog = Catalog(BenchmarkPath);
-        var language = (Language ?? Config.Runtime?.Language ?? "python").ToLowerInvariant();
-        var version = LanguageVersion ?? (Language is null ? Config.Runtime?.Version : null);
+        var (language, version) = ResolveRuntime(Language, LanguageVersion);
 
         Func<IRunSink, CancellationToken, Task> work = async (sink, ct) =>
         {

@@ -4,6 +4,7 @@ using Sebs.Core.Benchmarks;
 using Sebs.Core.Caching;
 using Sebs.Core.Configuration;
 using Sebs.Core.Diagnostics;
+using Sebs.Core.Packaging;
 using Sebs.Core.Platforms;
 
 namespace Sebs.Cmdlets.Infrastructure;
@@ -46,6 +47,19 @@ public abstract class SebsPlatformCmdlet : SebsCmdlet
         {
             ThrowSebsError(ex);
         }
+    }
+
+    /// <summary>
+    /// SeBS's runtime choice: the parameter, else the config's experiments.runtime, else Python. The config's version
+    /// applies only to the config's language, so -Language nodejs with a Python config gets Node's default version.
+    /// </summary>
+    protected (string Language, string? Version) ResolveRuntime(string? language, string? version)
+    {
+        var lang = LanguageRuntimes.NormalizeLanguage(language ?? Config.Runtime?.Language ?? "python");
+        if (!string.IsNullOrEmpty(version)) return (lang, version);
+        var configured = Config.Runtime is { } rt && LanguageRuntimes.NormalizeLanguage(rt.Language) == lang && !string.IsNullOrEmpty(rt.Version)
+            ? rt.Version : null;
+        return (lang, configured);
     }
 
     protected IPlatform OpenPlatform(ISebsLog log) =>
