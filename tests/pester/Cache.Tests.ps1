@@ -36,4 +36,15 @@ Describe 'A cache shared by two pwsh processes' {
         $removed.Benchmark | Should -Be '010.sleep'
         (Get-SebsCache -CachePath $root).Benchmark | Should -Be '110.dynamic-html'
     }
+
+    It 'finds the cache through the config''s cache key' {
+        $root = Join-Path $TestDrive 'config-cache'
+        $cache = [Sebs.Core.Caching.SebsCache]::new($root)
+        $cache.SetFunction('010.sleep', [Sebs.Core.Platforms.PlatformName]::Local, 'python', 'f', [System.Text.Json.Nodes.JsonObject]::new())
+        $cfg = Join-Path $TestDrive 'cache-config.json'
+        @{ cache = $root; deployment = @{ name = 'local' } } | ConvertTo-Json | Set-Content $cfg
+        (Get-SebsCache -ConfigPath $cfg).Benchmark | Should -Be '010.sleep'
+        Clear-SebsCache -ConfigPath $cfg -Confirm:$false
+        Get-SebsCache -ConfigPath $cfg | Should -BeNullOrEmpty
+    }
 }

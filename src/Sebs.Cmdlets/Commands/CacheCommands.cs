@@ -5,18 +5,32 @@ using Sebs.Core.Caching;
 
 namespace Sebs.Cmdlets.Commands;
 
+/// <summary>-CachePath and -ConfigPath, whose "cache" key names the folder when -CachePath is not given (as for the other cmdlets).</summary>
+public abstract class SebsCacheCmdlet : SebsCmdlet
+{
+    /// <summary>The cache folder (default: the config's cache, else $env:SEBS_CACHE, else per user).</summary>
+    [Parameter] public string? CachePath { get; set; }
+
+    /// <summary>The cache folder (default: the config's cache, else $env:SEBS_CACHE, else per user).</summary>
+    /// <summary>A SeBS-compatible config file.</summary>
+    [Parameter]
+    [Alias("Config")]
+    public string? ConfigPath { get; set; }
+
+    protected SebsCache OpenCache() => SebsSession.OpenCache(
+        CachePath is null ? null : GetUnresolvedProviderPathFromPSPath(CachePath),
+        ConfigPath is null ? null : SebsSession.LoadConfig(GetUnresolvedProviderPathFromPSPath(ConfigPath)));
+}
+
 [Cmdlet(VerbsCommon.Get, "SebsCache")]
 [OutputType(typeof(CacheEntry))]
-public sealed class GetSebsCacheCommand : SebsCmdlet
+public sealed class GetSebsCacheCommand : SebsCacheCmdlet
 {
     /// <summary>Only entries of these benchmarks (wildcards allowed).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [Alias("Name")]
     public string[]? Benchmark { get; set; }
-
-    /// <summary>The cache folder (default: per user, or $env:SEBS_CACHE).</summary>
-    [Parameter] public string? CachePath { get; set; }
 
     /// <summary>Only entries of this kind.</summary>
     [Parameter]
@@ -27,27 +41,25 @@ public sealed class GetSebsCacheCommand : SebsCmdlet
     {
         try
         {
-            var cache = SebsSession.OpenCache(CachePath is null ? null : GetUnresolvedProviderPathFromPSPath(CachePath));
+            var cache = OpenCache();
             var patterns = (Benchmark ?? new[] { "*" }).Select(b => new WildcardPattern(b, WildcardOptions.IgnoreCase)).ToArray();
             foreach (var entry in cache.Entries())
                 if (patterns.Any(p => p.IsMatch(entry.Benchmark)) && (Kind is null || entry.Kind == Kind))
                     WriteObject(entry);
         }
-        catch (SebsException ex) { ThrowSebsError(ex, CachePath); }
+        catch (SebsException ex) { ThrowSebsError(ex, CachePath ?? ConfigPath); }
     }
 }
 
 [Cmdlet(VerbsCommon.Clear, "SebsCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(CacheEntry))]
-public sealed class ClearSebsCacheCommand : SebsCmdlet
+public sealed class ClearSebsCacheCommand : SebsCacheCmdlet
 {
     /// <summary>Clear only these benchmarks (wildcards allowed); all when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [Alias("Name")]
     public string[]? Benchmark { get; set; }
-
-    [Parameter] public string? CachePath { get; set; }
 
     /// <summary>Write the entries that were removed.</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
@@ -56,7 +68,7 @@ public sealed class ClearSebsCacheCommand : SebsCmdlet
     {
         try
         {
-            var cache = SebsSession.OpenCache(CachePath is null ? null : GetUnresolvedProviderPathFromPSPath(CachePath));
+            var cache = OpenCache();
             var patterns = (Benchmark ?? new[] { "*" }).Select(b => new WildcardPattern(b, WildcardOptions.IgnoreCase)).ToArray();
             foreach (var name in cache.Benchmarks().Where(b => patterns.Any(p => p.IsMatch(b))).ToList())
             {
@@ -66,6 +78,6 @@ public sealed class ClearSebsCacheCommand : SebsCmdlet
                 if (removed is not null) WriteObject(removed, enumerateCollection: true);
             }
         }
-        catch (SebsException ex) { ThrowSebsError(ex, CachePath); }
+        catch (SebsException ex) { ThrowSebsError(ex, CachePath ?? ConfigPath); }
     }
 }
