@@ -73,10 +73,12 @@ public sealed class NewSebsConfigCommand : SebsCmdlet
             if (Path is not null)
             {
                 var full = GetUnresolvedProviderPathFromPSPath(Path);
-                if (File.Exists(full) && !Force)
-                    throw new SebsException("Sebs.ConfigExists", SebsErrorKind.WriteError, $"'{full}' exists; use -Force to overwrite it.", target: full);
-                if (ShouldProcess(full, "Write Sebs config"))
+                var exists = File.Exists(full);
+                // -WhatIf reports what would happen, even for a file that -Force would be needed for.
+                if (ShouldProcess(full, exists ? "Overwrite Sebs config" : "Write Sebs config"))
                 {
+                    if (exists && !Force)
+                        throw new SebsException("Sebs.ConfigExists", SebsErrorKind.WriteError, $"'{full}' exists; use -Force to overwrite it.", target: full);
                     Sebs.Core.Caching.SebsCache.WriteAtomic(full, config.ToJson().ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
                     config.SourcePath = full;
                 }
