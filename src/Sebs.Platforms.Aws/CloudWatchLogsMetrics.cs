@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using Sebs.Core.Platforms;
+using Sebs.Core.Results;
+
+namespace Sebs.Platforms.Aws;
+
+/// <summary>
+/// Provider metrics from the function's log group: the REPORT line of each invocation (FilterLogEvents, paged),
+/// matched to results by request id. SeBS used Logs Insights; FilterLogEvents needs no query polling.
+/// </summary>
+public sealed class CloudWatchLogsMetrics(AwsApiClient api) : IMetricsSource
+{
+    public async Task EnrichAsync(SebsFunction function, DateTime begin, DateTime end, IReadOnlyList<ExecutionResult> results, CancellationToken ct)
+    {
+        var byId = results.Where(r => !string.IsNullOrEmpty(r.RequestId)).GroupBy(r => r.RequestId).ToDictionary(g => g.Key, g => g.ToList());
+        if (byId.Count == 0) return;
+        await foreach (var report in ReportsAsync(function.Name, begin, end, ct).ConfigureAwait(false))
+            if (byId.TryGetValue(report.RequestId, out var matched))
+                foreach (var r in matched) report.ApplyTo(r);
+    }
+
+    /// <summary>REPORT lines of /aws/lambda/&lt;name&gt; between begin and end (+1 s, as SeBS, since log times are rounded).</summary>
+    public async IAsyncEnumerable<LambdaReport> ReportsAsync(string functionName, DateTime begin, DateTime end,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        string? token = null;
+        do
+        {
+            var request = new JsonObject
+            {
+                ["logGroupName"] = "/aws/lambda/" + functionName,
+                ["startTime"] = new DateTimeOffset(begin.ToUniversalTime()).ToUnixTimeMilliseconds() - 1000,
+                ["endTime"] = new DateTimeOffset(end.ToUniversalTime()).ToUnixTimeMilliseconds() + 1000,
+                ["filterPattern"] = "\"REPORT RequestId\"",
+            };
+            if (token is not null) request["nextToken"] = token;
+            var page = await api.JsonTargetAsync("logs", "Logs_20140328.FilterLogEvents", request, ct).ConfigureAwait(false);
+            foreach (var e in page["events"] as JsonArray ?? new JsonArray())
+                if (e?["message"]?.GetValue<string>() is { } message && LambdaReport.Parse(message) is { } report)
+                    yield return report;
+            token = page["nextToken"]?.GetValue<string>();
+        }
+        while (token is not null);
+    }
+}
