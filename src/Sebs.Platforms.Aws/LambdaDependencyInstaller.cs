@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Sebs.Core;
 using Sebs.Core.Diagnostics;
 using Sebs.Core.Packaging;
@@ -46,19 +45,8 @@ public sealed class LambdaDependencyInstaller(string architecture, ISebsLog log,
             throw Failed($"pip could not fetch Lambda ({Platform}, Python {version}) wheels for {string.Join(", ", wanted)}:\n{pip.Tail()}");
     }
 
-    private async Task InstallNodeAsync(string packageDir, CancellationToken ct)
-    {
-        var manifest = Path.Combine(packageDir, "package.json");
-        if (!File.Exists(manifest)) return;
-        if (JsonNode.Parse(File.ReadAllText(manifest))?["dependencies"] is not JsonObject deps || deps.Count == 0) return;
-        var npm = ProcessRunner.Which("npm") ?? throw Failed("npm is not on PATH; it is needed to install Node.js dependencies");
-        log.Verbose($"npm install for linux/{Cpu} in {packageDir}");
-        var result = await ProcessRunner.RunAsync(npm, new[]
-        {
-            "install", "--omit=dev", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error", "--os=linux", "--cpu=" + Cpu, "--libc=glibc",
-        }, packageDir, cancellationToken: ct).ConfigureAwait(false);
-        if (result.ExitCode != 0) throw Failed($"npm install (linux/{Cpu}) failed:\n{result.Tail()}");
-    }
+    private Task InstallNodeAsync(string packageDir, CancellationToken ct) =>
+        HostDependencyInstaller.NpmInstallAsync(packageDir, new[] { "--os=linux", "--cpu=" + Cpu, "--libc=glibc" }, log, ct);
 
     internal static string NameOf(string requirement) =>
         requirement.Split(new[] { '<', '>', '=', '!', '~', ';', '[', ' ' }, 2)[0].Trim();
