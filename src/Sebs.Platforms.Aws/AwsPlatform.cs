@@ -26,6 +26,7 @@ public sealed class AwsPlatform : IPlatform
     private readonly IamClient _iam;
     private readonly S3Storage _storage;
     private readonly SemaphoreSlim _roleGate = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LambdaUrlTrigger> _urlTriggers = new();
     private string? _roleArn;
     // SeBS starts the counter at a random value so two sessions do not set the same ForceColdStart value.
     private int _coldStartCounter = Random.Shared.Next(100);
@@ -148,7 +149,8 @@ public sealed class AwsPlatform : IPlatform
     public IFunctionTrigger GetTrigger(SebsFunction function, TriggerType type) => type switch
     {
         TriggerType.Library => new LambdaLibraryTrigger(_lambda, function),
-        TriggerType.Http when function.Url is { } url => new LambdaUrlTrigger(url, function),
+        // One HTTP trigger per URL and timeout, so its connections are reused across runs of this session.
+        TriggerType.Http when function.Url is { } url => _urlTriggers.GetOrAdd($"{url}|{function.TimeoutSeconds}|{function.MemoryMB}", _ => new LambdaUrlTrigger(url, function)),
         TriggerType.Http => throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidOperation,
             $"{function.Name} has no Function URL (deployment.aws.resources.use-function-url is false); use -Trigger Library.", target: function.Name),
         _ => throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument,
@@ -221,6 +223,7 @@ public sealed class AwsPlatform : IPlatform
     {
         _api.Dispose();
         _storage.Dispose();
+        foreach (var t in _urlTriggers.Values) t.Dispose();
         _roleGate.Dispose();
         return ValueTask.CompletedTask;
     }
@@ -302,7 +305,7 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
 }
 
 /// <summary>The HTTP trigger: a POST to the Function URL (provider times come later, from the logs).</summary>
-internal sealed class LambdaUrlTrigger(string url, SebsFunction function) : IFunctionTrigger
+internal sealed class LambdaUrlTrigger(string url, SebsFunction function) : IFunctionTrigger, IDisposable
 {
     private readonly HttpTrigger _http = new(url, TimeSpan.FromSeconds(function.TimeoutSeconds + 30), () => new ExecutionResult());
 
@@ -314,6 +317,8 @@ internal sealed class LambdaUrlTrigger(string url, SebsFunction function) : IFun
         result.Billing.MemoryMB = function.MemoryMB;
         return result;
     }
+
+    public void Dispose() => _http.Dispose();
 }
 
 public sealed class AwsPlatformFactory : IPlatformFactory
