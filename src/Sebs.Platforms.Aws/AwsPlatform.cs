@@ -7,6 +7,7 @@ using Sebs.Core;
 using Sebs.Core.Benchmarks;
 using Sebs.Core.Diagnostics;
 using Sebs.Core.Invocation;
+using Sebs.Core.NoSql;
 using Sebs.Core.Packaging;
 using Sebs.Core.Platforms;
 using Sebs.Core.Results;
@@ -18,7 +19,7 @@ namespace Sebs.Platforms.Aws;
 /// SDK ("library") triggers through Invoke with the log tail, HTTP triggers through Function URLs, cold starts forced
 /// by changing an environment variable, S3 storage and CloudWatch Logs metrics.
 /// </summary>
-public sealed class AwsPlatform : IPlatform
+public sealed class AwsPlatform : IPlatform, INoSqlPlatform
 {
     private readonly PlatformContext _context;
     private readonly AwsApiClient _api;
@@ -49,7 +50,19 @@ public sealed class AwsPlatform : IPlatform
         _storage = new S3Storage(Settings, credentials, $"sebs-benchmarks-{ResourceId}");
         _roleArn = Settings.LambdaRoleArn;
         Metrics = new CloudWatchLogsMetrics(_api);
+        // DynamoDB tables (SeBS: PAY_PER_REQUEST, string HASH/RANGE keys), requests signed like every other call here;
+        // functions get only the table names: the execution role gives them access.
+        var dynamo = Settings.Endpoint("dynamodb");
+        _noSql = new DynamoNoSqlStorage(new DynamoEndpoint(dynamo.ToString().TrimEnd('/'), credentials.AccessKey, "", Region), "dynamodb", ResourceId,
+            context.Cache, PlatformName.Aws, signer: (request, ct) => SigV4Signer.SignAsync(request, credentials, Region, "dynamodb", _api.UtcNow(), ct),
+            functionEnvironment: new Dictionary<string, string>())
+        {
+            TableTimeout = Settings.StateTimeout,
+        };
     }
+
+    private readonly DynamoNoSqlStorage _noSql;
+    public INoSqlStorage? NoSql => _noSql;
 
     public AwsSettings Settings { get; }
     public string ResourceId { get; }
@@ -67,14 +80,9 @@ public sealed class AwsPlatform : IPlatform
     public string DefaultFunctionName(Benchmark benchmark, string language, string languageVersion) =>
         $"sebs-{ResourceId}-{benchmark.Name.Split('.')[0]}-{language}-{languageVersion}-{Architecture}".Replace('-', '_').Replace('.', '_');
 
-    public IReadOnlyDictionary<string, string> FunctionEnvironment(Benchmark benchmark)
-    {
-        if (benchmark.UsesModule("nosql"))
-            throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.NotSpecified,
-                $"{benchmark.Name} needs NoSQL storage, which the AWS platform of this build does not provision (DynamoDB tables); run it on the local platform.",
-                target: benchmark.Name);
-        return new Dictionary<string, string>();
-    }
+    /// <summary>SeBS §4.4: NOSQL_STORAGE_TABLE_&lt;table&gt; for a benchmark's tables; storage needs nothing (the role grants it).</summary>
+    public IReadOnlyDictionary<string, string> FunctionEnvironment(Benchmark benchmark) =>
+        benchmark.UsesModule("nosql") ? _noSql.EnvironmentFor(benchmark) : new Dictionary<string, string>();
 
     public async Task<SebsFunction> CreateFunctionAsync(string name, CodePackage package, FunctionConfig config,
         IReadOnlyDictionary<string, string> environment, CancellationToken ct)
@@ -223,6 +231,7 @@ public sealed class AwsPlatform : IPlatform
     {
         _api.Dispose();
         _storage.Dispose();
+        _noSql.Dispose();
         foreach (var t in _urlTriggers.Values) t.Dispose();
         _roleGate.Dispose();
         return ValueTask.CompletedTask;
