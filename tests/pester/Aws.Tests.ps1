@@ -33,7 +33,8 @@ BeforeAll {
         $aws = [ordered]@{
             region      = 'us-east-1'
             resources   = @{ resources_id = 'pester01' }
-            endpoints   = @{ lambda = $Endpoint; iam = $Endpoint; sts = $Endpoint; logs = $Endpoint; s3 = $services.SEBS_TEST_S3_ENDPOINT }
+            endpoints   = @{ lambda = $Endpoint; iam = $Endpoint; sts = $Endpoint; logs = $Endpoint
+                s3 = "http://$($services.SEBS_TEST_S3_ENDPOINT)"; dynamodb = "http://$($services.SEBS_TEST_DYNAMODB_ENDPOINT)" }
             'poll-interval' = 0.1
         }
         if (-not $NoCredentials) { $aws.credentials = @{ access_key = $key; secret_key = $SecretKey } }
@@ -46,7 +47,8 @@ BeforeAll {
 
     if (-not $skip) {
         $script:fake = Start-FakeAws -FunctionEnv @(
-            "AWS_ENDPOINT_URL_S3=$($services.SEBS_TEST_S3_ENDPOINT)", "AWS_ACCESS_KEY_ID=$key", "AWS_SECRET_ACCESS_KEY=$secret")
+            "AWS_ENDPOINT_URL_S3=http://$($services.SEBS_TEST_S3_ENDPOINT)", "AWS_ENDPOINT_URL_DYNAMODB=http://$($services.SEBS_TEST_DYNAMODB_ENDPOINT)",
+            "AWS_ACCESS_KEY_ID=$key", "AWS_SECRET_ACCESS_KEY=$secret")
         $script:cfg = New-AwsTestConfig -Endpoint $fake.Url
     }
 }
@@ -139,6 +141,18 @@ Describe 'AWS Lambda platform' {
         $r = @(Invoke-SebsBenchmark 311.compression -Size test -Platform Aws -ConfigPath $cfg -CachePath $cache -Trigger Library -Repetitions 1 -Validate)
         $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
         $r[0].Valid | Should -BeTrue -Because $r[0].ValidationMessage
+    }
+
+    It 'provisions DynamoDB tables for 130.crud-api and the function uses them through the table variables' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        if (-not $services.SEBS_TEST_DYNAMODB_ENDPOINT) { Set-ItResult -Skipped -Because 'no DynamoDB emulator'; return }
+        & $python -c 'import boto3' 2>$null
+        if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because "$python has no boto3 (Debian package python3-boto3)"; return }
+        $r = @(Invoke-SebsBenchmark 130.crud-api -Size test -Platform Aws -ConfigPath $cfg -CachePath $cache -Trigger Library -Repetitions 2 -Validate)
+        $r | ForEach-Object { $_.Failed | Should -BeFalse -Because $_.ErrorMessage; $_.Valid | Should -BeTrue -Because $_.ValidationMessage }
+        $env = (Get-FakeFunctions | Where-Object FunctionName -eq 'sebs_pester01_130_python_3_11_x64').Environment.Variables
+        $env.NOSQL_STORAGE_TABLE_shopping_cart | Should -Be 'sebs-benchmarks-pester01-130.crud-api-shopping_cart'
+        $env.PSObject.Properties.Name | Should -Not -Contain 'AWS_SECRET_ACCESS_KEY' -Because 'the role, not the harness, gives functions credentials'
     }
 
     It 'perf-cost runs on AWS and fills provider times of HTTP results from the logs' {
