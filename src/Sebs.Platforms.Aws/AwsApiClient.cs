@@ -48,15 +48,18 @@ public sealed class AwsApiClient : IDisposable
     /// <summary>The clock requests are signed with (tests pin it).</summary>
     public Func<DateTime> UtcNow { get; init; } = () => DateTime.UtcNow;
     public int MaxAttempts { get; init; } = 5;
+    /// <summary>The deadline of a control-plane call that names none (an upload of a large zip included).</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     public AwsApiClient(AwsSettings settings, ImmutableCredentials credentials, ISebsLog log, HttpMessageHandler? handler = null)
     {
         Settings = settings;
         _credentials = credentials;
         _log = log;
+        // Each call has its own deadline (an Invoke waits as long as the function may run, up to 15 minutes and more).
         _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) })
         {
-            Timeout = TimeSpan.FromMinutes(15),
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
         };
     }
 
@@ -111,7 +114,7 @@ public sealed class AwsApiClient : IDisposable
             using var request = build();
             await SigV4Signer.SignAsync(request, _credentials, Settings.SigningRegion(service), service, UtcNow(), ct).ConfigureAwait(false);
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            if (timeout is { } t) limit.CancelAfter(t);
+            limit.CancelAfter(timeout ?? CallTimeout);
             AwsResponse response;
             try
             {
@@ -127,6 +130,12 @@ public sealed class AwsApiClient : IDisposable
                 if (attempt < maxAttempts) { await BackoffAsync(attempt, $"{service} {operation}: {ex.Message}", ct).ConfigureAwait(false); continue; }
                 throw new SebsException(SebsErrorIds.CloudRequestFailed, SebsErrorKind.ConnectionError,
                     $"AWS {service} {operation}: cannot reach {Settings.Endpoint(service)}: {ex.Message}", ex, target: operation);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested && timeout is null)
+            {
+                if (attempt < maxAttempts) { await BackoffAsync(attempt, $"{service} {operation}: no answer within {CallTimeout.TotalSeconds:0} s", ct).ConfigureAwait(false); continue; }
+                throw new SebsException(SebsErrorIds.CloudRequestFailed, SebsErrorKind.OperationTimeout,
+                    $"AWS {service} {operation}: no answer from {Settings.Endpoint(service)} within {CallTimeout.TotalSeconds:0} s.", target: operation);
             }
             if (response.Ok || !throwOnError && !(retry && Retryable(response))) return response;
             var (code, message) = ErrorOf(response);

@@ -27,7 +27,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     private readonly IamClient _iam;
     private readonly S3Storage _storage;
     private readonly SemaphoreSlim _roleGate = new(1, 1);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LambdaUrlTrigger> _urlTriggers = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<LambdaUrlTrigger>> _urlTriggers = new();
     private string? _roleArn;
     // SeBS starts the counter at a random value so two sessions do not set the same ForceColdStart value.
     private int _coldStartCounter = Random.Shared.Next(100);
@@ -158,7 +158,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     {
         TriggerType.Library => new LambdaLibraryTrigger(_lambda, function),
         // One HTTP trigger per URL and timeout, so its connections are reused across runs of this session.
-        TriggerType.Http when function.Url is { } url => _urlTriggers.GetOrAdd($"{url}|{function.TimeoutSeconds}|{function.MemoryMB}", _ => new LambdaUrlTrigger(url, function)),
+        TriggerType.Http when function.Url is { } url => _urlTriggers.GetOrAdd($"{url}|{function.TimeoutSeconds}|{function.MemoryMB}", _ => new Lazy<LambdaUrlTrigger>(() => new LambdaUrlTrigger(url, function))).Value,
         TriggerType.Http => throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidOperation,
             $"{function.Name} has no Function URL (deployment.aws.resources.use-function-url is false); use -Trigger Library.", target: function.Name),
         _ => throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument,
@@ -200,7 +200,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     private async Task<LambdaCode> CodeAsync(CodePackage package, CancellationToken ct)
     {
         var zip = Zip(package.Path);
-        if (zip.LongLength <= Settings.InlineCodeLimitBytes) return new LambdaCode(zip);
+        if (Settings.FitsInline(zip.LongLength)) return new LambdaCode(zip);
         var key = $"{package.Benchmark}/{package.Architecture}/{package.Hash}.zip";
         _context.Log.Verbose($"Code package of {zip.LongLength / 1048576.0:0.#} MiB goes through s3://{DeploymentBucket}/{key}.");
         await _storage.EnsureBucketAsync(DeploymentBucket, ct).ConfigureAwait(false);
@@ -232,7 +232,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         _api.Dispose();
         _storage.Dispose();
         _noSql.Dispose();
-        foreach (var t in _urlTriggers.Values) t.Dispose();
+        foreach (var t in _urlTriggers.Values.Where(t => t.IsValueCreated)) t.Value.Dispose();
         _roleGate.Dispose();
         return ValueTask.CompletedTask;
     }

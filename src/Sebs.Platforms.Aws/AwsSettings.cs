@@ -25,6 +25,12 @@ public sealed class AwsSettings
     public IReadOnlyDictionary<string, Uri> Endpoints { get; init; } = new Dictionary<string, Uri>();
     /// <summary>Code packages larger than this go through S3 instead of inline (Lambda's limit for inline zips is 50 MB).</summary>
     public long InlineCodeLimitBytes { get; init; } = 50L * 1024 * 1024;
+
+    /// <summary>
+    /// Whether a zip can go inline: below the documented 50 MB, and its base64 plus the JSON around it under the
+    /// request-body limit (69,905,067 bytes) that CreateFunction and UpdateFunctionCode enforce.
+    /// </summary>
+    public bool FitsInline(long zipBytes) => zipBytes <= InlineCodeLimitBytes && 4 * ((zipBytes + 2) / 3) + 64 * 1024 < 69_905_067;
     /// <summary>How long to wait for a function to become Active or finish an update.</summary>
     public TimeSpan StateTimeout { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>Poll interval of the waiters.</summary>
@@ -72,8 +78,10 @@ public sealed class AwsSettings
         try
         {
             var c = Credentials.Resolve(config, PlatformName.Aws);
-            var token = config.DeploymentSection(PlatformName.Aws)["credentials"]?["session_token"]?.GetValue<string>()
-                ?? Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN");
+            // A token belongs to the keys it came with: the config's keys take the config's token, the environment's the environment's.
+            var section = config.DeploymentSection(PlatformName.Aws)["credentials"];
+            var keysFromConfig = section?["access_key"]?.GetValue<string>() is { Length: > 0 };
+            var token = keysFromConfig ? section?["session_token"]?.GetValue<string>() : Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN");
             return new ImmutableCredentials(c["access_key"], c["secret_key"], string.IsNullOrEmpty(token) ? null : token);
         }
         catch (SebsException ex) when (ex.ErrorId == SebsErrorIds.MissingCredentials)

@@ -116,6 +116,11 @@ public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
         var existing = await api.RestAsync(Service, "GetFunctionUrlConfig", HttpMethod.Get, path, null, ct, throwOnError: false).ConfigureAwait(false);
         string url;
         if (existing.Ok) url = existing.Json()["FunctionUrl"]!.GetValue<string>();
+        else if (existing.Status != HttpStatusCode.NotFound)
+        {
+            var (code, message) = AwsApiClient.ErrorOf(existing);
+            throw new AwsRequestException(Service, "GetFunctionUrlConfig", existing.Status, code, message);
+        }
         else
         {
             var created = await api.RestAsync(Service, "CreateFunctionUrlConfig", HttpMethod.Post, path, new JsonObject { ["AuthType"] = "NONE" }, ct).ConfigureAwait(false);
@@ -136,16 +141,28 @@ public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
 
     private async Task AddPermissionAsync(string name, JsonObject statement, CancellationToken ct)
     {
-        var r = await api.RestAsync(Service, "AddPermission", HttpMethod.Post, Fn(name) + "/policy", statement, ct, throwOnError: false).ConfigureAwait(false);
-        if (r.Ok || r.Status == HttpStatusCode.Conflict) return;   // 409: the statement exists already
-        var (code, message) = AwsApiClient.ErrorOf(r);
-        // Older endpoints do not know InvokedViaFunctionUrl; the URL permission alone is what they need.
-        if (statement.ContainsKey("InvokedViaFunctionUrl") && code is "InvalidParameterValueException" or "ValidationException" or "SerializationException")
+        var deadline = DateTime.UtcNow + api.Settings.StateTimeout;
+        while (true)
         {
-            log.Verbose($"Lambda: AddPermission without InvokedViaFunctionUrl ({code}).");
-            return;
+            var r = await api.RestAsync(Service, "AddPermission", HttpMethod.Post, Fn(name) + "/policy", statement, ct, throwOnError: false).ConfigureAwait(false);
+            if (r.Ok) return;
+            var (code, message) = AwsApiClient.ErrorOf(r);
+            // 409 is both "the statement exists" (done) and "another change is in progress" (try again).
+            if (r.Status == HttpStatusCode.Conflict && message.Contains("already exists", StringComparison.OrdinalIgnoreCase)) return;
+            if (r.Status == HttpStatusCode.Conflict && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(api.Settings.PollInterval, ct).ConfigureAwait(false);
+                continue;
+            }
+            // An endpoint that does not know InvokedViaFunctionUrl (an older emulator) cannot need it.
+            if (statement.ContainsKey("InvokedViaFunctionUrl") && code is "InvalidParameterValueException" or "ValidationException" or "SerializationException")
+            {
+                log.Warning($"Lambda: {name}: the endpoint refused the lambda:InvokeFunction statement for its Function URL ({code}: {message}); " +
+                    "on AWS, URLs created since October 2025 answer 403 without it.");
+                return;
+            }
+            throw new AwsRequestException(Service, "AddPermission", r.Status, code, message);
         }
-        throw new AwsRequestException(Service, "AddPermission", r.Status, code, message);
     }
 
     /// <summary>Waits until State is Active (function_active_v2).</summary>
@@ -162,7 +179,7 @@ public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
     public Task WaitUpdatedAsync(string name, CancellationToken ct) =>
         WaitAsync(name, c => c["LastUpdateStatus"]?.GetValue<string>() switch
         {
-            null or "Successful" => c["State"]?.GetValue<string>() is null or "Active",
+            null or "Successful" => true,
             "Failed" => throw new SebsException(SebsErrorIds.FunctionStartFailed, SebsErrorKind.InvalidOperation,
                 $"The update of Lambda function {name} failed: {c["LastUpdateStatusReason"]} ({c["LastUpdateStatusReasonCode"]}).", target: name),
             _ => false,

@@ -14,10 +14,24 @@ public sealed class LambdaDependencyInstaller(string architecture, ISebsLog log,
     /// <summary>In every Lambda Python runtime already; bundling them only slows cold starts.</summary>
     private static readonly HashSet<string> ProvidedByRuntime = new(StringComparer.OrdinalIgnoreCase) { "boto3", "botocore", "s3transfer", "jmespath" };
 
-    private string Platform => architecture == "arm64" ? "manylinux2014_aarch64" : "manylinux2014_x86_64";
+    private string Arch => architecture == "arm64" ? "aarch64" : "x86_64";
     private string Cpu => architecture == "arm64" ? "arm64" : "x64";
 
-    public string Description => $"aws-lambda {Platform}";
+    /// <summary>
+    /// The wheel platforms Lambda's runtime can load, newest first. pip widens manylinux2014 only to its older
+    /// aliases, so the newer glibc tags are named too: Amazon Linux 2023 (python3.12+) has glibc 2.34, Amazon Linux 2 has 2.26.
+    /// </summary>
+    internal IReadOnlyList<string> Platforms(string version)
+    {
+        var modern = Version.TryParse(version, out var v) && v >= new Version(3, 12);
+        var tags = new List<string>();
+        if (modern) tags.Add($"manylinux_2_34_{Arch}");
+        tags.Add($"manylinux_2_28_{Arch}");
+        tags.Add($"manylinux2014_{Arch}");
+        return tags;
+    }
+
+    public string Description => $"aws-lambda manylinux {Arch}";
 
     public Task InstallAsync(string packageDir, string language, string languageVersion, CancellationToken ct) =>
         language == "nodejs" ? InstallNodeAsync(packageDir, ct) : InstallPythonAsync(packageDir, languageVersion, ct);
@@ -32,21 +46,32 @@ public sealed class LambdaDependencyInstaller(string architecture, ISebsLog log,
             .Where(l => !ProvidedByRuntime.Contains(NameOf(l)))
             .ToList();
         if (wanted.Count == 0) return;
-        log.Verbose($"pip: {string.Join(", ", wanted)} for {Platform}, Python {version}");
+        var platforms = Platforms(version);
+        log.Verbose($"pip: {string.Join(", ", wanted)} for {string.Join("/", platforms)}, Python {version}");
         var args = new List<string>
         {
             "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-compile",
             "--target", Path.Combine(packageDir, ".python_packages", "lib", "site-packages"),
-            "--platform", Platform, "--implementation", "cp", "--python-version", version, "--only-binary=:all:",
+            "--implementation", "cp", "--python-version", version, "--only-binary=:all:",
         };
+        foreach (var p in platforms) { args.Add("--platform"); args.Add(p); }
         args.AddRange(wanted);
         var pip = await ProcessRunner.RunAsync(python, args, packageDir, cancellationToken: ct).ConfigureAwait(false);
         if (pip.ExitCode != 0)
-            throw Failed($"pip could not fetch Lambda ({Platform}, Python {version}) wheels for {string.Join(", ", wanted)}:\n{pip.Tail()}");
+            throw Failed($"pip could not fetch Lambda ({Arch}, Python {version}) wheels for {string.Join(", ", wanted)}:\n{pip.Tail()}");
     }
 
-    private Task InstallNodeAsync(string packageDir, CancellationToken ct) =>
-        HostDependencyInstaller.NpmInstallAsync(packageDir, new[] { "--os=linux", "--cpu=" + Cpu, "--libc=glibc" }, log, ct);
+    private async Task InstallNodeAsync(string packageDir, CancellationToken ct)
+    {
+        // --os/--cpu/--libc select the optional native packages (sharp's) for Lambda; npm before 10 ignores them silently.
+        if (ProcessRunner.Which("npm") is { } npm)
+        {
+            var version = await ProcessRunner.RunAsync(npm, new[] { "--version" }, packageDir, cancellationToken: ct).ConfigureAwait(false);
+            if (int.TryParse(version.StandardOutput.Trim().Split('.')[0], out var major) && major < 10)
+                throw Failed($"npm {version.StandardOutput.Trim()} cannot install Node.js dependencies for Lambda's linux/{Cpu}: npm 10 or newer is needed.");
+        }
+        await HostDependencyInstaller.NpmInstallAsync(packageDir, new[] { "--os=linux", "--cpu=" + Cpu, "--libc=glibc" }, log, ct).ConfigureAwait(false);
+    }
 
     internal static string NameOf(string requirement) =>
         requirement.Split(new[] { '<', '>', '=', '!', '~', ';', '[', ' ' }, 2)[0].Trim();

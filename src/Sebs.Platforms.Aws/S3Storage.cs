@@ -13,6 +13,7 @@ public sealed class S3Storage : IObjectStorage, IDisposable
 {
     private readonly AmazonS3Client _client;
     private readonly string _region;
+    private readonly bool _customEndpoint;
 
     public S3Storage(AwsSettings settings, ImmutableCredentials credentials, string benchmarksBucket)
     {
@@ -25,6 +26,7 @@ public sealed class S3Storage : IObjectStorage, IDisposable
         };
         if (settings.Endpoints.TryGetValue("s3", out var endpoint))
         {
+            _customEndpoint = true;
             config.ServiceURL = endpoint.ToString();
             config.AuthenticationRegion = settings.Region;
             config.ForcePathStyle = true;
@@ -43,10 +45,20 @@ public sealed class S3Storage : IObjectStorage, IDisposable
     {
         try
         {
-            await _client.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = bucket }, ct).ConfigureAwait(false);
+            var location = await _client.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = bucket }, ct).ConfigureAwait(false);
+            // An empty constraint is us-east-1 and "EU" is eu-west-1; functions need their buckets in their own region.
+            var region = location.Location?.Value is { Length: > 0 } v ? (v == "EU" ? "eu-west-1" : v) : "us-east-1";
+            if (!_customEndpoint && region != _region)
+                throw new SebsException(SebsErrorIds.StorageError, SebsErrorKind.InvalidOperation,
+                    $"S3 bucket '{bucket}' is in {region}, not in {_region} where the functions run; use another deployment.aws.resources.resources_id.", target: bucket);
             return;
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound) { }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw new SebsException(SebsErrorIds.StorageError, SebsErrorKind.AuthenticationError,
+                $"S3 bucket '{bucket}' exists but is not yours (bucket names are global); set another deployment.aws.resources.resources_id.", ex, target: bucket);
+        }
         var put = new PutBucketRequest { BucketName = bucket };
         // us-east-1 takes no LocationConstraint; every other region needs it (SeBS §6.4).
         if (_region != "us-east-1") put.BucketRegionName = _region;

@@ -15,6 +15,9 @@ public sealed record DynamoEndpoint(string Address, string AccessKey, string Sec
     /// <summary>host:port without a scheme (what the function shims get as NOSQL_STORAGE_ENDPOINT).</summary>
     public string HostPort => Address.Replace("http://", "", StringComparison.Ordinal).Replace("https://", "", StringComparison.Ordinal).TrimEnd('/');
     public Uri BaseUri => new(Address.StartsWith("https://", StringComparison.Ordinal) ? $"https://{HostPort}/" : $"http://{HostPort}/");
+
+    /// <summary>Without the secret: a record would print every member.</summary>
+    public override string ToString() => $"{HostPort} ({Region})";
 }
 
 /// <summary>Signs a DynamoDB request in place (a cloud platform brings its own credentials chain and signer).</summary>

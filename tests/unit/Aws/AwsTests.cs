@@ -101,6 +101,21 @@ public class AwsPackagingTests
     public void Names_lambda_runtimes(string language, string version, string runtime) =>
         Assert.Equal(runtime, LambdaClient.RuntimeName(language, version));
 
+    [Theory]
+    [InlineData(50L * 1024 * 1024, false)]   // base64 of 50 MiB is past the 69,905,067-byte request limit
+    [InlineData(48L * 1024 * 1024, true)]
+    [InlineData(51L * 1024 * 1024, false)]
+    public void Sends_a_zip_inline_only_when_the_request_stays_under_lambdas_body_limit(long zipBytes, bool inline) =>
+        Assert.Equal(inline, new AwsSettings().FitsInline(zipBytes));
+
+    [Fact]
+    public void Asks_pip_for_the_glibc_tags_of_the_runtime()
+    {
+        var log = Sebs.Core.Diagnostics.NullSebsLog.Instance;
+        Assert.Equal(new[] { "manylinux_2_34_x86_64", "manylinux_2_28_x86_64", "manylinux2014_x86_64" }, new LambdaDependencyInstaller("x64", log).Platforms("3.12"));
+        Assert.Equal(new[] { "manylinux_2_28_aarch64", "manylinux2014_aarch64" }, new LambdaDependencyInstaller("arm64", log).Platforms("3.11"));
+    }
+
     [Fact]
     public void Drops_packages_the_lambda_python_runtime_provides()
     {
