@@ -42,7 +42,7 @@ public sealed class AwsRequestException(string service, string operation, HttpSt
 public sealed class AwsApiClient : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly ImmutableCredentials _credentials;
+    private readonly AWSCredentials _credentials;
     private readonly ISebsLog _log;
     public AwsSettings Settings { get; }
     /// <summary>The clock requests are signed with (tests pin it).</summary>
@@ -51,7 +51,7 @@ public sealed class AwsApiClient : IDisposable
     /// <summary>The deadline of a control-plane call that names none (an upload of a large zip included).</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    public AwsApiClient(AwsSettings settings, ImmutableCredentials credentials, ISebsLog log, HttpMessageHandler? handler = null)
+    public AwsApiClient(AwsSettings settings, AWSCredentials credentials, ISebsLog log, HttpMessageHandler? handler = null)
     {
         Settings = settings;
         _credentials = credentials;
@@ -112,7 +112,7 @@ public sealed class AwsApiClient : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             using var request = build();
-            await SigV4Signer.SignAsync(request, _credentials, Settings.SigningRegion(service), service, UtcNow(), ct).ConfigureAwait(false);
+            await SignAsync(request, Settings.SigningRegion(service), service, ct).ConfigureAwait(false);
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
             limit.CancelAfter(timeout ?? CallTimeout);
             AwsResponse response;
@@ -147,6 +147,13 @@ public sealed class AwsApiClient : IDisposable
             if (!throwOnError) return response;
             throw new AwsRequestException(service, operation, response.Status, code, message);
         }
+    }
+
+    /// <summary>Signs with the current credentials (refreshed by the SDK when they expire).</summary>
+    public async Task SignAsync(HttpRequestMessage request, string region, string service, CancellationToken ct)
+    {
+        var credentials = await _credentials.GetCredentialsAsync().ConfigureAwait(false);
+        await SigV4Signer.SignAsync(request, credentials, region, service, UtcNow(), ct).ConfigureAwait(false);
     }
 
     private static bool Retryable(AwsResponse r) =>

@@ -53,8 +53,8 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         // DynamoDB tables (SeBS: PAY_PER_REQUEST, string HASH/RANGE keys), requests signed like every other call here;
         // functions get only the table names: the execution role gives them access.
         var dynamo = Settings.Endpoint("dynamodb");
-        _noSql = new DynamoNoSqlStorage(new DynamoEndpoint(dynamo.ToString().TrimEnd('/'), credentials.AccessKey, "", Region), "dynamodb", ResourceId,
-            context.Cache, PlatformName.Aws, signer: (request, ct) => SigV4Signer.SignAsync(request, credentials, Region, "dynamodb", _api.UtcNow(), ct),
+        _noSql = new DynamoNoSqlStorage(new DynamoEndpoint(dynamo.ToString().TrimEnd('/'), "", "", Region), "dynamodb", ResourceId,
+            context.Cache, PlatformName.Aws, signer: (request, ct) => _api.SignAsync(request, Region, "dynamodb", ct),
             functionEnvironment: new Dictionary<string, string>())
         {
             TableTimeout = Settings.StateTimeout,

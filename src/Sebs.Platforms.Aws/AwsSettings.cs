@@ -73,7 +73,8 @@ public sealed class AwsSettings
     /// Credentials in SeBS's order (config, then AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN]),
     /// then the shared credentials file profile ($AWS_PROFILE or default) through the SDK.
     /// </summary>
-    public static ImmutableCredentials ResolveCredentials(SebsConfig config)
+    /// <remarks>A profile's credentials (SSO, assumed roles) expire: the SDK object is kept and asked before each request.</remarks>
+    public static AWSCredentials ResolveCredentials(SebsConfig config)
     {
         try
         {
@@ -82,13 +83,14 @@ public sealed class AwsSettings
             var section = config.DeploymentSection(PlatformName.Aws)["credentials"];
             var keysFromConfig = section?["access_key"]?.GetValue<string>() is { Length: > 0 };
             var token = keysFromConfig ? section?["session_token"]?.GetValue<string>() : Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN");
-            return new ImmutableCredentials(c["access_key"], c["secret_key"], string.IsNullOrEmpty(token) ? null : token);
+            return string.IsNullOrEmpty(token) ? new BasicAWSCredentials(c["access_key"], c["secret_key"])
+                : new SessionAWSCredentials(c["access_key"], c["secret_key"], token);
         }
         catch (SebsException ex) when (ex.ErrorId == SebsErrorIds.MissingCredentials)
         {
             var profile = Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default";
             if (new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile))
-                return fromProfile.GetCredentials();
+                return fromProfile;
             throw new SebsException(SebsErrorIds.MissingCredentials, SebsErrorKind.AuthenticationError,
                 ex.Message + $" No '{profile}' profile in the shared AWS credentials file either.", ex, target: "Aws");
         }

@@ -15,7 +15,7 @@ public sealed class S3Storage : IObjectStorage, IDisposable
     private readonly string _region;
     private readonly bool _customEndpoint;
 
-    public S3Storage(AwsSettings settings, ImmutableCredentials credentials, string benchmarksBucket)
+    public S3Storage(AwsSettings settings, AWSCredentials credentials, string benchmarksBucket)
     {
         _region = settings.Region;
         var config = new AmazonS3Config
@@ -32,10 +32,7 @@ public sealed class S3Storage : IObjectStorage, IDisposable
             config.ForcePathStyle = true;
         }
         else config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.Region);
-        var creds = credentials.UseToken
-            ? (AWSCredentials)new SessionAWSCredentials(credentials.AccessKey, credentials.SecretKey, credentials.Token)
-            : new BasicAWSCredentials(credentials.AccessKey, credentials.SecretKey);
-        _client = new AmazonS3Client(creds, config);
+        _client = new AmazonS3Client(credentials, config);
         BenchmarksBucket = benchmarksBucket;
     }
 
