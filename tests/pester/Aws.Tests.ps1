@@ -43,7 +43,13 @@ BeforeAll {
         $path
     }
 
-    function Get-FakeFunctions { (Invoke-RestMethod "$($fake.Url)/__fake/functions") }
+    # The fake's inspection view: name, runtime, memory, timeout, env (configured), sandboxes, invocations, url, policyStatements.
+    function Get-FakeFunctions { (Invoke-RestMethod "$($fake.Url)/__fake/functions") | ForEach-Object { $_ } }
+    function Get-FakeCodeHash([string]$Name) {
+        $bytes = (Invoke-WebRequest "$($fake.Url)/__fake/code/$Name.zip").Content
+        [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([byte[]]$bytes))
+    }
+    $script:data = if ($env:SEBS_BENCHMARK_DATA) { $env:SEBS_BENCHMARK_DATA } else { Join-Path $PSScriptRoot '../../../shared/benchmark-data' }
 
     if (-not $skip) {
         $script:fake = Start-FakeAws -FunctionEnv @(
@@ -69,10 +75,13 @@ Describe 'AWS Lambda platform' {
         $f.Url | Should -Match '^http://127\.0\.0\.1:\d+/'
         $f.Properties['arn'].GetValue[string]() | Should -Match '^arn:aws:lambda:us-east-1:\d{12}:function:sebs_pester01_010_python_3_11_x64$'
         $f.Properties['role'].GetValue[string]() | Should -Match ':role/sebs-lambda-role$'
-        $deployed = Get-FakeFunctions | Where-Object FunctionName -eq $f.Name
+        $deployed = Get-FakeFunctions | Where-Object name -eq $f.Name
         $deployed | Should -Not -BeNullOrEmpty
-        $deployed.Runtime | Should -Be 'python3.11'
-        $deployed.MemorySize | Should -Be $f.MemoryMB
+        $deployed.runtime | Should -Be 'python3.11'
+        $deployed.memory | Should -Be $f.MemoryMB
+        $deployed.url | Should -Be $f.Url
+        $deployed.policyStatements | Should -Contain 'FunctionURLAllowPublicAccess'
+        $deployed.policyStatements | Should -Contain 'FunctionURLInvokeAllowPublicAccess' 
         (Get-Content (Join-Path $cache 'aws.json') -Raw | ConvertFrom-Json).'lambda-role' | Should -Match ':role/sebs-lambda-role$'
     }
 
@@ -119,17 +128,17 @@ Describe 'AWS Lambda platform' {
         ($r | Where-Object Failed) | Should -BeNullOrEmpty
         $r.IsCold | Should -Not -Contain $false
         $r | ForEach-Object { $_.InitMs | Should -BeGreaterThan 0 }
-        (Get-FakeFunctions | Where-Object FunctionName -eq 'sebs_pester01_010_python_3_11_x64').Environment.Variables.ForceColdStart | Should -Not -BeNullOrEmpty
+        (Get-FakeFunctions | Where-Object name -eq 'sebs_pester01_010_python_3_11_x64').env.ForceColdStart | Should -Not -BeNullOrEmpty
     }
 
     It 'reuses the deployed function, and Update-SebsFunction changes its memory' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
-        $before = Get-FakeFunctions | Where-Object FunctionName -eq 'sebs_pester01_010_python_3_11_x64'
+        $name = 'sebs_pester01_010_python_3_11_x64'
+        $code = Get-FakeCodeHash $name
         $u = Get-SebsFunction -Platform Aws -CachePath $cache | Update-SebsFunction -Platform Aws -ConfigPath $cfg -CachePath $cache -Memory 512
         $u.MemoryMB | Should -Be 512
-        $after = Get-FakeFunctions | Where-Object FunctionName -eq 'sebs_pester01_010_python_3_11_x64'
-        $after.MemorySize | Should -Be 512
-        $after.CodeSha256 | Should -Be $before.CodeSha256 -Because 'the code did not change, so it was not uploaded again'
+        (Get-FakeFunctions | Where-Object name -eq $name).memory | Should -Be 512
+        Get-FakeCodeHash $name | Should -Be $code -Because 'the code did not change, so it was not uploaded again'
         $r = Invoke-SebsBenchmark 010.sleep -Platform Aws -ConfigPath $cfg -CachePath $cache -Trigger Library -Repetitions 1 -Memory 512 -Payload @{ sleep = 0 }
         $r.Billing.MemoryMB | Should -Be 512
     }
@@ -138,7 +147,7 @@ Describe 'AWS Lambda platform' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
         & $python -c 'import boto3' 2>$null
         if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because "$python has no boto3 (Debian package python3-boto3)"; return }
-        $r = @(Invoke-SebsBenchmark 311.compression -Size test -Platform Aws -ConfigPath $cfg -CachePath $cache -Trigger Library -Repetitions 1 -Validate)
+        $r = @(Invoke-SebsBenchmark 311.compression -Size test -Platform Aws -ConfigPath $cfg -CachePath $cache -Trigger Library -Repetitions 1 -Validate -DataPath $data)
         $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
         $r[0].Valid | Should -BeTrue -Because $r[0].ValidationMessage
     }
@@ -150,7 +159,7 @@ Describe 'AWS Lambda platform' {
         if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because "$python has no boto3 (Debian package python3-boto3)"; return }
         $r = @(Invoke-SebsBenchmark 130.crud-api -Size test -Platform Aws -ConfigPath $cfg -CachePath $cache -Trigger Library -Repetitions 2 -Validate)
         $r | ForEach-Object { $_.Failed | Should -BeFalse -Because $_.ErrorMessage; $_.Valid | Should -BeTrue -Because $_.ValidationMessage }
-        $env = (Get-FakeFunctions | Where-Object FunctionName -eq 'sebs_pester01_130_python_3_11_x64').Environment.Variables
+        $env = (Get-FakeFunctions | Where-Object name -eq 'sebs_pester01_130_python_3_11_x64').env
         $env.NOSQL_STORAGE_TABLE_shopping_cart | Should -Be 'sebs-benchmarks-pester01-130.crud-api-shopping_cart'
         $env.PSObject.Properties.Name | Should -Not -Contain 'AWS_SECRET_ACCESS_KEY' -Because 'the role, not the harness, gives functions credentials'
     }
