@@ -54,7 +54,9 @@ BeforeAll {
     if (-not $skip) {
         $script:fake = Start-FakeAws -FunctionEnv @(
             "AWS_ENDPOINT_URL_S3=http://$($services.SEBS_TEST_S3_ENDPOINT)", "AWS_ENDPOINT_URL_DYNAMODB=http://$($services.SEBS_TEST_DYNAMODB_ENDPOINT)",
-            "AWS_ACCESS_KEY_ID=$key", "AWS_SECRET_ACCESS_KEY=$secret")
+            "AWS_ACCESS_KEY_ID=$key", "AWS_SECRET_ACCESS_KEY=$secret",
+            # Lambda's Node.js runtimes ship the AWS SDK v3; here it comes from the copy start-services.sh installs.
+            "NODE_PATH=$(Join-Path $PSScriptRoot '../../.tools/npm-aws-sdk/node_modules')")
         $script:cfg = New-AwsTestConfig -Endpoint $fake.Url
     }
 }
@@ -150,6 +152,18 @@ Describe 'AWS Lambda platform' {
         $r = @(Invoke-SebsBenchmark 311.compression -Size test -Platform Aws -ConfigPath $cfg -CachePath $cache -Trigger Library -Repetitions 1 -Validate -DataPath $data)
         $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
         $r[0].Valid | Should -BeTrue -Because $r[0].ValidationMessage
+    }
+
+    It 'runs the Node.js version too: npm dependencies installed for linux/x64, storage through the SDK v3 shim' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        if (-not (Test-Path (Join-Path $PSScriptRoot '../../.tools/npm-aws-sdk/node_modules/@aws-sdk/client-s3'))) {
+            Set-ItResult -Skipped -Because 'the AWS SDK for Node is not installed (tests/infra/start-services.sh)'; return
+        }
+        $r = @(Invoke-SebsBenchmark 311.compression -Language nodejs -Size test -Platform Aws -ConfigPath $cfg -CachePath $cache -Trigger Http -Repetitions 1 -Validate -DataPath $data)
+        $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
+        $r[0].Valid | Should -BeTrue -Because $r[0].ValidationMessage
+        $r[0].FunctionName | Should -Be 'sebs_pester01_311_nodejs_20_x64'
+        (Get-FakeFunctions | Where-Object name -eq 'sebs_pester01_311_nodejs_20_x64').runtime | Should -Be 'nodejs20.x'
     }
 
     It 'provisions DynamoDB tables for 130.crud-api and the function uses them through the table variables' {

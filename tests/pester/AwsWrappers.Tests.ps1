@@ -392,7 +392,7 @@ Describe 'AWS wrapper on the fake Lambda: <_>' -ForEach 'python', 'nodejs' {
         $RequestIds.Add($after.Result.request_id)
     }
 
-    It 'serves a Function URL only after the public InvokeFunctionUrl permission' {
+    It 'serves a Function URL only after both public permissions (InvokeFunctionUrl, and InvokeFunction via the URL)' {
         $r = Invoke-Aws -Service lambda -Method POST -Path "/2021-10-31/functions/$Fn/url" -Body @{ AuthType = 'NONE' }
         $r.Status | Should -Be 201
         $cfg = $r.Body | ConvertFrom-Json
@@ -411,6 +411,13 @@ Describe 'AWS wrapper on the fake Lambda: <_>' -ForEach 'python', 'nodejs' {
         $st.Condition.StringEquals.'lambda:FunctionUrlAuthType' | Should -Be 'NONE'
         (Invoke-Aws -Service lambda -Method POST -Path "/2015-03-31/functions/$Fn/policy" -Body @{
             StatementId = 'FunctionURLAllowPublicAccess'; Action = 'lambda:InvokeFunctionUrl'; Principal = '*' }).Status | Should -Be 409
+        # One statement is not enough since October 2025.
+        $content = [System.Net.Http.StringContent]::new('{"sleep": 0.05}', [Text.Encoding]::UTF8, 'application/json')
+        [int]$Http.PostAsync($cfg.FunctionUrl, $content).GetAwaiter().GetResult().StatusCode | Should -Be 403
+        $p2 = Invoke-Aws -Service lambda -Method POST -Path "/2015-03-31/functions/$Fn/policy" -Body @{
+            StatementId = 'FunctionURLInvokeAllowPublicAccess'; Action = 'lambda:InvokeFunction'; Principal = '*'; InvokedViaFunctionUrl = $true }
+        $p2.Status | Should -Be 201
+        (($p2.Body | ConvertFrom-Json).Statement | ConvertFrom-Json).Condition.Bool.'lambda:InvokedViaFunctionUrl' | Should -Be 'true'
 
         $content = [System.Net.Http.StringContent]::new('{"sleep": 0.05}', [Text.Encoding]::UTF8, 'application/json')
         $resp = $Http.PostAsync($cfg.FunctionUrl, $content).GetAwaiter().GetResult()

@@ -698,6 +698,11 @@ class FakeAws:
                 cond.setdefault("StringEquals", {})["AWS:SourceAccount"] = body["SourceAccount"]
             if body.get("SourceArn"):
                 cond["ArnLike"] = {"AWS:SourceArn": body["SourceArn"]}
+            if body.get("InvokedViaFunctionUrl") is not None:
+                if action != "lambda:InvokeFunction":
+                    raise ApiError(400, "InvalidParameterValueException",
+                                   "InvokedViaFunctionUrl is only valid with the lambda:InvokeFunction action.")
+                cond.setdefault("Bool", {})["lambda:InvokedViaFunctionUrl"] = "true" if body["InvokedViaFunctionUrl"] else "false"
             if cond:
                 st["Condition"] = cond
             fn.policy.append(st)
@@ -1043,14 +1048,20 @@ class FakeAws:
 
     # -- Function URLs -------------------------------------------------------------------------------------------
     def url_allowed(self, fn):
+        # Since October 2025 a public URL needs both lambda:InvokeFunctionUrl (auth type NONE) and
+        # lambda:InvokeFunction (invoked via the URL) granted to everyone.
+        url_ok = invoke_ok = False
         for st in fn.policy:
             if st.get("Effect") != "Allow" or st.get("Principal") not in ("*", {"AWS": "*"}):
                 continue
-            if st.get("Action") not in ("lambda:InvokeFunctionUrl", "lambda:*", "*"):
-                continue
-            if st.get("Condition", {}).get("StringEquals", {}).get("lambda:FunctionUrlAuthType") == "NONE":
-                return True
-        return False
+            cond = st.get("Condition", {})
+            if st.get("Action") in ("lambda:*", "*"):
+                url_ok = invoke_ok = True
+            elif st.get("Action") == "lambda:InvokeFunctionUrl" and cond.get("StringEquals", {}).get("lambda:FunctionUrlAuthType") == "NONE":
+                url_ok = True
+            elif st.get("Action") == "lambda:InvokeFunction" and cond.get("Bool", {}).get("lambda:InvokedViaFunctionUrl") in (None, "true"):
+                invoke_ok = True
+        return url_ok and invoke_ok
 
 
 # ----------------------------------------------------------------------------------------------------------------
