@@ -19,6 +19,7 @@ missing=()
 command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 /usr/bin/python3 -c 'import jinja2' >/dev/null 2>&1 || missing+=(python3-jinja2)   # host-side test of 110.dynamic-html
+/usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)     # AWS Python shims (AwsWrappers tests)
 if [ ${#missing[@]} -gt 0 ]; then
   log "apt-get install ${missing[*]}"
   if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >"$OUT/apt.log" 2>&1; then
@@ -104,6 +105,15 @@ export NPM_DIR OUT
 ENDPOINT=""
 if npm_tool s3rver@3.7.1 s3rver && start_service s3rver bash -c run_s3rver; then
   ENDPOINT=$(cat "$OUT/s3rver.endpoint")
+fi
+# The AWS SDK v3 clients that Lambda's Node.js runtimes ship; the AWS Node shims are tested with them (NODE_PATH).
+AWS_SDK_DIR=$ROOT/.tools/npm-aws-sdk
+if [ ! -d "$AWS_SDK_DIR/node_modules/@aws-sdk/lib-dynamodb" ]; then
+  log "npm install @aws-sdk/client-s3 @aws-sdk/client-dynamodb @aws-sdk/lib-dynamodb into .tools/npm-aws-sdk"
+  mkdir -p "$AWS_SDK_DIR"
+  npm install --prefix "$AWS_SDK_DIR" --no-audit --no-fund --loglevel=error \
+    @aws-sdk/client-s3@3.1175.0 @aws-sdk/client-dynamodb@3.1169.0 @aws-sdk/lib-dynamodb@3.1169.0 >>"$OUT/npm-tools.log" 2>&1 \
+    || log "npm install of the AWS SDK failed (see $OUT/npm-tools.log)"
 fi
 DYNAMO=""
 if npm_tool dynalite@4.0.0 dynalite && start_service dynalite bash -c run_dynalite; then

@@ -157,7 +157,8 @@ public sealed class GetSebsFunctionCommand : SebsPlatformCmdlet
             {
                 var function = SebsFunction.FromJson(json, PlatformName);
                 if (!pattern.IsMatch(function.Name)) continue;
-                if (function.Url is { } url) function.IsRunning = Probe(url);
+                // Only a local sandbox answers /alive; a cloud URL would run the function.
+                if (PlatformName == PlatformName.Local && function.Url is { } url) function.IsRunning = Probe(url);
                 WriteObject(function);
             }
         }

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using Sebs.Cmdlets.Infrastructure;
 using Sebs.Core.Platforms;
 using Sebs.Core.Results;
+using Sebs.Core.Running;
 
 namespace Sebs.Cmdlets.Commands;
 
@@ -64,7 +65,7 @@ public sealed class GetSebsMetricsCommand : SebsPlatformCmdlet
             RunAsync(async (queue, ct) =>
             {
                 var platform = SebsSession.Platform(platformName, Config, Cache, new Dictionary<string, object?> { ["Sandbox"] = Sandbox }, queue);
-                if (platform.Metrics is { } metrics)
+                if (platform.Metrics is not null)
                 {
                     var function = list[0];
                     var fn = new SebsFunction
@@ -72,7 +73,8 @@ public sealed class GetSebsMetricsCommand : SebsPlatformCmdlet
                         Name = function.FunctionName, Benchmark = function.Benchmark, Platform = platformName, Region = function.Region,
                         Config = new FunctionConfig(function.FunctionMemoryMB, 0, function.Language, function.LanguageVersion),
                     };
-                    await metrics.EnrichAsync(fn, list.Min(r => r.Times.ClientBegin), list.Max(r => r.Times.ClientEnd), list, ct).ConfigureAwait(false);
+                    // Cloud logs lag behind the invocations: asked again while results still lack provider times.
+                    await ProviderMetrics.EnrichAsync(platform, fn, list, queue, ct).ConfigureAwait(false);
                 }
                 foreach (var r in list) queue.WriteObject(r);
             });

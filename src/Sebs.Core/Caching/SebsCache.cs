@@ -242,6 +242,34 @@ public sealed class SebsCache
             return 0;
         });
 
+    // ---- platform resources --------------------------------------------------------------------
+
+    private string PlatformPath(PlatformName platform) => Path.Combine(Root, platform.ToSebsName() + ".json");
+
+    /// <summary>SeBS's <c>&lt;cache&gt;/&lt;platform&gt;.json</c>: resource ids, roles and the like a cloud platform reuses.</summary>
+    public JsonObject GetPlatformResources(PlatformName platform) => WithLock(() =>
+    {
+        var path = PlatformPath(platform);
+        if (!File.Exists(path)) return new JsonObject();
+        try { return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? new JsonObject(); }
+        catch (JsonException ex)
+        {
+            throw new SebsException(SebsErrorIds.CacheCorrupt, SebsErrorKind.InvalidData, $"The cache file '{path}' is not valid JSON ({ex.Message}).", ex, path);
+        }
+    });
+
+    /// <summary>Reads, changes and writes the platform's resources under the cache lock; returns what the change returned.</summary>
+    public T UpdatePlatformResources<T>(PlatformName platform, Func<JsonObject, T> update) => WithLock(() =>
+    {
+        var path = PlatformPath(platform);
+        JsonObject resources;
+        try { resources = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? new JsonObject() : new JsonObject(); }
+        catch (JsonException) { resources = new JsonObject(); }
+        var result = update(resources);
+        WriteAtomic(path, resources.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return result;
+    });
+
     // ---- listing and clearing -----------------------------------------------------------------
 
     public IEnumerable<string> Benchmarks() =>

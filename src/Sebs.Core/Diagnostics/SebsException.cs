@@ -55,4 +55,6 @@ public static class SebsErrorIds
     public const string ResultFileInvalid = "Sebs.ResultFileInvalid";
     public const string ResultFileNotFound = "Sebs.ResultFileNotFound";
     public const string PlatformNotSupported = "Sebs.PlatformNotSupported";
+    /// <summary>A cloud control-plane call was refused or failed (the message carries the service, operation and error code).</summary>
+    public const string CloudRequestFailed = "Sebs.CloudRequestFailed";
 }

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Sebs.Core.Diagnostics;
 using Sebs.Core.Platforms;
 using Sebs.Core.Results;
+using Sebs.Core.Running;
 
 namespace Sebs.Core.Experiments;
 
@@ -130,6 +131,8 @@ public sealed class PerfCostExperiment(PerfCostSettings settings) : IExperiment
             // Written even when stopped: whatever was accepted so far, with the statistics of that part.
             if (gathered > 0 || !ct.IsCancellationRequested)
             {
+                if (!ct.IsCancellationRequested)
+                    await ProviderMetrics.EnrichAsync(ctx.Platform, function, result.Results.ToList(), ctx.Log, ct, wait: ctx.IsLocal ? TimeSpan.Zero : null).ConfigureAwait(false);
                 result.EndTime = Now();
                 result.Statistics = BuildStatistics(result, failures, incorrect, coldCount, stopped: ct.IsCancellationRequested);
                 ExperimentResultJson.Write(result, file);

@@ -62,16 +62,20 @@ for raw in open(sys.argv[1], encoding="utf-8"):
             throw Failed($"pip could not install {string.Join(", ", missing)}:\n{pip.Tail()}");
     }
 
-    private async Task InstallNodeAsync(string packageDir, CancellationToken ct)
+    private Task InstallNodeAsync(string packageDir, CancellationToken ct) => NpmInstallAsync(packageDir, Array.Empty<string>(), _log, ct);
+
+    /// <summary>npm install of the package's dependencies (none: nothing to do); <paramref name="extraArgs"/> pick e.g. the target os/cpu.</summary>
+    public static async Task NpmInstallAsync(string packageDir, IEnumerable<string> extraArgs, ISebsLog log, CancellationToken ct)
     {
         var manifest = Path.Combine(packageDir, "package.json");
         if (!File.Exists(manifest)) return;
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest));
         if (json?["dependencies"] is not System.Text.Json.Nodes.JsonObject deps || deps.Count == 0) return;
         var npm = ProcessRunner.Which("npm") ?? throw Failed("npm is not on PATH; it is needed to install Node.js dependencies");
-        _log.Verbose($"npm install in {packageDir}");
-        var result = await ProcessRunner.RunAsync(npm,
-            new[] { "install", "--omit=dev", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error" }, packageDir, cancellationToken: ct).ConfigureAwait(false);
+        var args = new List<string> { "install", "--omit=dev", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error" };
+        args.AddRange(extraArgs);
+        log.Verbose($"npm {string.Join(' ', args)} in {packageDir}");
+        var result = await ProcessRunner.RunAsync(npm, args, packageDir, cancellationToken: ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
             throw Failed($"npm install failed:\n{result.Tail()}");
     }

@@ -11,7 +11,7 @@ public static class LanguageRuntimes
     {
         [(PlatformName.Local, "python")] = new[] { "3.11", "3.7", "3.8", "3.9", "3.10", "3.12" },
         [(PlatformName.Local, "nodejs")] = new[] { "18", "14", "16", "20", "22" },
-        [(PlatformName.Aws, "python")] = new[] { "3.11", "3.9", "3.10" },
+        [(PlatformName.Aws, "python")] = new[] { "3.11", "3.9", "3.10", "3.12", "3.13" },
         [(PlatformName.Aws, "nodejs")] = new[] { "20", "22", "24" },
         [(PlatformName.Azure, "python")] = new[] { "3.11", "3.9", "3.10" },
         [(PlatformName.Azure, "nodejs")] = new[] { "20", "16", "18" },

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Sebs.Core.Caching;
 using Sebs.Core.Diagnostics;
 using Sebs.Core.Inputs;
@@ -123,48 +121,33 @@ public sealed class BenchmarkRunner
         var concurrency = Math.Clamp(request.Concurrency, 1, total);
         var validator = request.Validate
             ? OutputValidators.For(function.Benchmark) ?? (IOutputValidator?)SebsInputPyValidator.For(request.Benchmark) : null;
-        var channel = Channel.CreateUnbounded<ExecutionResult>(new UnboundedChannelOptions { SingleReader = true });
-        var clock = Stopwatch.StartNew();
-
-        var producer = Task.Run(async () =>
+        var stream = CompletionStream.RunAsync<ExecutionResult>(total, async writer =>
         {
-            try
+            for (var start = 0; start < total; start += concurrency)
             {
-                for (var start = 0; start < total; start += concurrency)
+                if (request.ColdStart)
+                    await _platform.EnforceColdStartAsync(new[] { function }, ct).ConfigureAwait(false);
+                var batch = Enumerable.Range(start, Math.Min(concurrency, total - start)).Select(async i =>
                 {
-                    if (request.ColdStart)
-                        await _platform.EnforceColdStartAsync(new[] { function }, ct).ConfigureAwait(false);
-                    var batch = Enumerable.Range(start, Math.Min(concurrency, total - start)).Select(async i =>
-                    {
-                        var result = await trigger.InvokeAsync((JsonObject)payload.DeepClone(), ct).ConfigureAwait(false);
-                        Stamp(result, function, request, i);
-                        if (result.Failed)
-                            await _platform.RecoverAsync(function, result, ct).ConfigureAwait(false);
-                        if (request.Validate)
-                            await OutputValidators.ValidateAsync(result, new ValidationContext(function.Benchmark, function.Language, result.Size, payload,
-                                result.Result, _platform.Storage, request.DataRoot,
-                                Path.Combine(Path.GetTempPath(), "sebs-validate-" + Guid.NewGuid().ToString("N")[..8])), validator, ct).ConfigureAwait(false);
-                        await channel.Writer.WriteAsync(result, ct).ConfigureAwait(false);
-                    });
-                    await Task.WhenAll(batch).ConfigureAwait(false);
-                }
-                channel.Writer.TryComplete();
-            }
-            catch (Exception ex)
-            {
-                channel.Writer.TryComplete(ex);
+                    var result = await trigger.InvokeAsync((JsonObject)payload.DeepClone(), ct).ConfigureAwait(false);
+                    Stamp(result, function, request, i);
+                    if (result.Failed)
+                        await _platform.RecoverAsync(function, result, ct).ConfigureAwait(false);
+                    if (request.Validate)
+                        await OutputValidators.ValidateAsync(result, new ValidationContext(function.Benchmark, function.Language, result.Size, payload,
+                            result.Result, _platform.Storage, request.DataRoot,
+                            Path.Combine(Path.GetTempPath(), "sebs-validate-" + Guid.NewGuid().ToString("N")[..8])), validator, ct).ConfigureAwait(false);
+                    await writer.WriteAsync(result, ct).ConfigureAwait(false);
+                });
+                await Task.WhenAll(batch).ConfigureAwait(false);
             }
         }, ct);
 
-        var done = 0;
-        await foreach (var result in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        await foreach (var (result, done, remaining) in stream.ConfigureAwait(false))
         {
-            done++;
-            var remaining = TimeSpan.FromTicks(clock.Elapsed.Ticks / done * (total - done));
             progress?.Report(new SebsProgress(activity, $"{function.Name}: {done} of {total} invocations", done, total, remaining));
             yield return result;
         }
-        await producer.ConfigureAwait(false);
     }
 
     private void Stamp(ExecutionResult result, SebsFunction function, InvokeRequest request, int index)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Sebs.Core.Benchmarks;
 using Sebs.Core.Diagnostics;
 using Sebs.Core.Packaging;
@@ -83,45 +82,26 @@ public sealed class RegressionSuite
     {
         if (cases.Count == 0) yield break;
         Directory.CreateDirectory(_options.OutputPath);
-        var channel = Channel.CreateUnbounded<RegressionResult>(new UnboundedChannelOptions { SingleReader = true });
         using var gate = new SemaphoreSlim(Math.Max(1, throttleLimit));
-        var clock = Stopwatch.StartNew();
         progress?.Report(new SebsProgress(Activity, $"0 of {cases.Count} cases", 0, cases.Count));
-
-        var producer = Task.Run(async () =>
+        var stream = CompletionStream.RunAsync<RegressionResult>(cases.Count, writer => Task.WhenAll(cases.Select(async c =>
         {
+            await gate.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                var tasks = cases.Select(async c =>
-                {
-                    await gate.WaitAsync(ct).ConfigureAwait(false);
-                    try
-                    {
-                        var result = await runCase(c, ct).ConfigureAwait(false);
-                        await channel.Writer.WriteAsync(result, ct).ConfigureAwait(false);
-                    }
-                    finally { gate.Release(); }
-                }).ToList();
-                await Task.WhenAll(tasks).ConfigureAwait(false);
-                channel.Writer.TryComplete();
+                var result = await runCase(c, ct).ConfigureAwait(false);
+                await writer.WriteAsync(result, ct).ConfigureAwait(false);
             }
-            catch (Exception ex)
-            {
-                channel.Writer.TryComplete(ex);
-            }
-        }, ct);
+            finally { gate.Release(); }
+        })), ct);
 
-        var done = 0;
-        await foreach (var result in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        await foreach (var (result, done, remaining) in stream.ConfigureAwait(false))
         {
-            done++;
-            var remaining = TimeSpan.FromTicks(clock.Elapsed.Ticks / done * (cases.Count - done));
             progress?.Report(new SebsProgress(Activity,
                 $"{done} of {cases.Count} cases; {result.Benchmark} ({result.Language}) {(result.Passed ? "passed" : "failed")}",
                 done, cases.Count, remaining));
             yield return result;
         }
-        await producer.ConfigureAwait(false);
     }
 
     /// <summary>

@@ -7,7 +7,6 @@ using System.Text.RegularExpressions;
 using Sebs.Core;
 using Sebs.Core.Caching;
 using Sebs.Core.NoSql;
-using Sebs.Platforms.Local.Storage;
 using Xunit;
 
 namespace Sebs.Tests.NoSql;

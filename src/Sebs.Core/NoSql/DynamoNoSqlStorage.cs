@@ -4,12 +4,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Sebs.Core;
 using Sebs.Core.Caching;
-using Sebs.Core.NoSql;
 using Sebs.Core.Platforms;
 
-namespace Sebs.Platforms.Local.Storage;
+namespace Sebs.Core.NoSql;
 
 /// <summary>Where a DynamoDB-compatible endpoint is and how to sign for it.</summary>
 public sealed record DynamoEndpoint(string Address, string AccessKey, string SecretKey, string Region)
@@ -17,23 +15,37 @@ public sealed record DynamoEndpoint(string Address, string AccessKey, string Sec
     /// <summary>host:port without a scheme (what the function shims get as NOSQL_STORAGE_ENDPOINT).</summary>
     public string HostPort => Address.Replace("http://", "", StringComparison.Ordinal).Replace("https://", "", StringComparison.Ordinal).TrimEnd('/');
     public Uri BaseUri => new(Address.StartsWith("https://", StringComparison.Ordinal) ? $"https://{HostPort}/" : $"http://{HostPort}/");
+
+    /// <summary>Without the secret: a record would print every member.</summary>
+    public override string ToString() => $"{HostPort} ({Region})";
 }
+
+/// <summary>Signs a DynamoDB request in place (a cloud platform brings its own credentials chain and signer).</summary>
+public delegate Task DynamoRequestSigner(HttpRequestMessage request, CancellationToken cancellationToken);
 
 /// <summary>
 /// NoSQL tables on a DynamoDB-compatible endpoint (ScyllaDB Alternator, dynalite, DynamoDB): the JSON API 1.0
 /// (DescribeTable, CreateTable with string HASH/RANGE keys and PAY_PER_REQUEST, PutItem) signed with Signature V4
-/// (service <c>dynamodb</c>).
+/// (service <c>dynamodb</c>): by the endpoint's keys, or by the platform's <see cref="DynamoRequestSigner"/>.
 /// </summary>
 public sealed class DynamoNoSqlStorage : NoSqlStorageBase, IDisposable
 {
     private readonly HttpClient _http;
     private readonly string _type;
+    private readonly DynamoRequestSigner? _signer;
+    private readonly IReadOnlyDictionary<string, string>? _functionEnvironment;
 
+    /// <param name="signer">Signs requests instead of the endpoint's keys (AWS: the session's credentials).</param>
+    /// <param name="functionEnvironment">What functions get besides the table names; default: the endpoint, region and keys
+    /// (self-hosted stores). On AWS the execution role supplies credentials, so no keys go into functions.</param>
     public DynamoNoSqlStorage(DynamoEndpoint endpoint, string type, string resourceId, SebsCache? cache = null,
-        PlatformName platform = PlatformName.Local, HttpMessageHandler? handler = null) : base(resourceId, cache, platform)
+        PlatformName platform = PlatformName.Local, HttpMessageHandler? handler = null, DynamoRequestSigner? signer = null,
+        IReadOnlyDictionary<string, string>? functionEnvironment = null) : base(resourceId, cache, platform)
     {
         Endpoint = endpoint;
         _type = type;
+        _signer = signer;
+        _functionEnvironment = functionEnvironment;
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
         _http.Timeout = TimeSpan.FromSeconds(60);
     }
@@ -80,13 +92,18 @@ public sealed class DynamoNoSqlStorage : NoSqlStorageBase, IDisposable
     private async Task<(bool Ok, JsonObject Body)> CallAsync(string operation, JsonObject payload, CancellationToken ct)
     {
         var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
-        var headers = Sign(Endpoint, "DynamoDB_20120810." + operation, body, UtcNow());
+        var target = "DynamoDB_20120810." + operation;
         using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint.BaseUri) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.0");
-        request.Headers.Host = headers["host"];
-        request.Headers.TryAddWithoutValidation("X-Amz-Date", headers["x-amz-date"]);
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", headers["x-amz-target"]);
-        request.Headers.TryAddWithoutValidation("Authorization", headers["authorization"]);
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
+        if (_signer is not null) await _signer(request, ct).ConfigureAwait(false);
+        else
+        {
+            var headers = Sign(Endpoint, target, body, UtcNow());
+            request.Headers.Host = headers["host"];
+            request.Headers.TryAddWithoutValidation("X-Amz-Date", headers["x-amz-date"]);
+            request.Headers.TryAddWithoutValidation("Authorization", headers["authorization"]);
+        }
         HttpResponseMessage response;
         try { response = await _http.SendAsync(request, ct).ConfigureAwait(false); }
         catch (HttpRequestException ex)
@@ -179,7 +196,7 @@ public sealed class DynamoNoSqlStorage : NoSqlStorageBase, IDisposable
         };
     }
 
-    protected override IReadOnlyDictionary<string, string> BackendEnvironment() => new Dictionary<string, string>
+    protected override IReadOnlyDictionary<string, string> BackendEnvironment() => _functionEnvironment ?? new Dictionary<string, string>
     {
         ["NOSQL_STORAGE_TYPE"] = _type,
         ["NOSQL_STORAGE_ENDPOINT"] = Endpoint.Address.StartsWith("https://", StringComparison.Ordinal) ? Endpoint.Address : Endpoint.HostPort,

@@ -1,0 +1,45 @@
+using Sebs.Core.Diagnostics;
+using Sebs.Core.Platforms;
+using Sebs.Core.Results;
+
+namespace Sebs.Core.Running;
+
+/// <summary>
+/// SeBS's download_metrics after a run: fills provider times, memory and billing into results that lack them. Cloud
+/// logs arrive seconds late, so a cloud platform is asked again (a few times) while results are still missing.
+/// </summary>
+public static class ProviderMetrics
+{
+    public static async Task EnrichAsync(IPlatform platform, SebsFunction function, IReadOnlyList<ExecutionResult> results, ISebsLog log,
+        CancellationToken ct, int attempts = 4, TimeSpan? wait = null)
+    {
+        if (platform.Metrics is not { } metrics || results.Count == 0) return;
+        var begin = results.Min(r => r.Times.ClientBegin);
+        var end = results.Max(r => r.Times.ClientEnd);
+        var local = platform.Name == PlatformName.Local;
+        for (var attempt = 1; ; attempt++)
+        {
+            var missing = results.Where(r => !r.Failed && r.ProviderTimes.ExecutionMicroseconds == 0).ToList();
+            if (missing.Count == 0 && !local) return;
+            try
+            {
+                await metrics.EnrichAsync(function, begin, end, local ? results : missing, ct).ConfigureAwait(false);
+            }
+            catch (SebsException ex)
+            {
+                log.Warning($"Provider metrics of {function.Name} could not be read: {ex.Message}");
+                return;
+            }
+            if (local) return;
+            var left = results.Count(r => !r.Failed && r.ProviderTimes.ExecutionMicroseconds == 0);
+            if (left == 0) return;
+            if (attempt >= attempts)
+            {
+                log.Warning($"Provider metrics of {function.Name}: {left} of {results.Count} results have none after {attempt} reads of the logs.");
+                return;
+            }
+            log.Verbose($"Provider metrics of {function.Name}: {left} results still without, reading the logs again.");
+            await Task.Delay(wait ?? TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Sebs.Core;
+using Sebs.Core.Configuration;
+using Sebs.Core.Platforms;
+
+namespace Sebs.Platforms.Aws;
+
+/// <summary>
+/// The <c>deployment.aws</c> section (SeBS §2.4) plus what SeBS hard-coded: service endpoints (for S3-compatible
+/// stores, LocalStack or a test double) and the role and trigger choices. Credentials are kept out of ToString.
+/// </summary>
+public sealed class AwsSettings
+{
+    public string Region { get; init; } = "us-east-1";
+    /// <summary>The role functions run as; null = find or create <see cref="RoleName"/>.</summary>
+    public string? LambdaRoleArn { get; init; }
+    public string RoleName { get; init; } = "sebs-lambda-role";
+    /// <summary>HTTP trigger through a Lambda Function URL (SeBS's default); API Gateway is not offered.</summary>
+    public bool UseFunctionUrl { get; init; } = true;
+    /// <summary>SeBS's resources_id: names buckets and functions.</summary>
+    public string? ResourcesId { get; init; }
+    /// <summary>Endpoint overrides by service (lambda, iam, sts, logs, s3); default: the public AWS endpoints.</summary>
+    public IReadOnlyDictionary<string, Uri> Endpoints { get; init; } = new Dictionary<string, Uri>();
+    /// <summary>Code packages larger than this go through S3 instead of inline (Lambda's limit for inline zips is 50 MB).</summary>
+    public long InlineCodeLimitBytes { get; init; } = 50L * 1024 * 1024;
+
+    /// <summary>
+    /// Whether a zip can go inline: below the documented 50 MB, and its base64 plus the JSON around it under the
+    /// request-body limit (69,905,067 bytes) that CreateFunction and UpdateFunctionCode enforce.
+    /// </summary>
+    public bool FitsInline(long zipBytes) => zipBytes <= InlineCodeLimitBytes && 4 * ((zipBytes + 2) / 3) + 64 * 1024 < 69_905_067;
+    /// <summary>How long to wait for a function to become Active or finish an update.</summary>
+    public TimeSpan StateTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Poll interval of the waiters.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public static AwsSettings From(SebsConfig config)
+    {
+        var section = config.DeploymentSection(PlatformName.Aws);
+        var resources = section["resources"] as JsonObject;
+        var endpoints = new Dictionary<string, Uri>(StringComparer.OrdinalIgnoreCase);
+        if (section["endpoints"] is JsonObject e)
+            foreach (var (service, value) in e)
+                if (value?.GetValue<string>() is { Length: > 0 } url)
+                    endpoints[service] = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri
+                        : throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidData,
+                            $"deployment.aws.endpoints.{service} must be an absolute URL, not '{url}'.");
+        // SeBS's example puts lambda-role at the top level, its code reads resources.lambda-role: both work.
+        var role = resources?["lambda-role"]?.GetValue<string>() ?? section["lambda-role"]?.GetValue<string>();
+        return new AwsSettings
+        {
+            Region = config.Region(PlatformName.Aws),
+            LambdaRoleArn = string.IsNullOrWhiteSpace(role) ? null : role,
+            UseFunctionUrl = resources?["use-function-url"]?.GetValue<bool>() ?? true,
+            ResourcesId = resources?["resources_id"]?.GetValue<string>(),
+            Endpoints = endpoints,
+            StateTimeout = TimeSpan.FromSeconds(section["state-timeout"]?.GetValue<double>() ?? 300),
+            PollInterval = TimeSpan.FromSeconds(section["poll-interval"]?.GetValue<double>() ?? 1),
+        };
+    }
+
+    public Uri Endpoint(string service) =>
+        Endpoints.TryGetValue(service, out var uri) ? uri
+        : service == "iam" ? new Uri("https://iam.amazonaws.com/")
+        : new Uri($"https://{service}.{Region}.amazonaws.com/");
+
+    /// <summary>The region a service's requests are signed for (IAM is global and signs for us-east-1).</summary>
+    public string SigningRegion(string service) => service == "iam" ? "us-east-1" : Region;
+
+    /// <summary>
+    /// Credentials in SeBS's order (config, then AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN]),
+    /// then the shared credentials file profile ($AWS_PROFILE or default) through the SDK.
+    /// </summary>
+    /// <remarks>A profile's credentials (SSO, assumed roles) expire: the SDK object is kept and asked before each request.</remarks>
+    public static AWSCredentials ResolveCredentials(SebsConfig config)
+    {
+        try
+        {
+            var c = Credentials.Resolve(config, PlatformName.Aws);
+            // A token belongs to the keys it came with: the config's keys take the config's token, the environment's the environment's.
+            var section = config.DeploymentSection(PlatformName.Aws)["credentials"];
+            var keysFromConfig = section?["access_key"]?.GetValue<string>() is { Length: > 0 };
+            var token = keysFromConfig ? section?["session_token"]?.GetValue<string>() : Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN");
+            return string.IsNullOrEmpty(token) ? new BasicAWSCredentials(c["access_key"], c["secret_key"])
+                : new SessionAWSCredentials(c["access_key"], c["secret_key"], token);
+        }
+        catch (SebsException ex) when (ex.ErrorId == SebsErrorIds.MissingCredentials)
+        {
+            var profile = Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default";
+            if (new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile))
+                return fromProfile;
+            throw new SebsException(SebsErrorIds.MissingCredentials, SebsErrorKind.AuthenticationError,
+                ex.Message + $" No '{profile}' profile in the shared AWS credentials file either.", ex, target: "Aws");
+        }
+    }
+}

@@ -1,0 +1,234 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Sebs.Core;
+using Sebs.Core.Diagnostics;
+
+namespace Sebs.Platforms.Aws;
+
+/// <summary>What CreateFunction needs (Lambda API 2015-03-31).</summary>
+public sealed record LambdaFunctionSpec(string Name, string Runtime, string RoleArn, string Handler, int MemoryMB, int TimeoutSeconds,
+    string Architecture, IReadOnlyDictionary<string, string> Environment, LambdaCode Code);
+
+/// <summary>A code package: inline zip bytes, or an object in S3.</summary>
+public sealed record LambdaCode(byte[]? ZipFile, string? S3Bucket = null, string? S3Key = null)
+{
+    public JsonObject ToJson() => ZipFile is not null
+        ? new JsonObject { ["ZipFile"] = Convert.ToBase64String(ZipFile) }
+        : new JsonObject { ["S3Bucket"] = S3Bucket, ["S3Key"] = S3Key };
+}
+
+/// <summary>The Lambda REST API calls SeBS makes, and the waiters it relies on (function_active_v2, function_updated_v2).</summary>
+public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
+{
+    private const string Service = "lambda";
+    private static string Fn(string name) => "/2015-03-31/functions/" + Uri.EscapeDataString(name);
+
+    public async Task<JsonObject> CreateAsync(LambdaFunctionSpec spec, CancellationToken ct)
+    {
+        var body = new JsonObject
+        {
+            ["FunctionName"] = spec.Name,
+            ["Runtime"] = spec.Runtime,
+            ["Role"] = spec.RoleArn,
+            ["Handler"] = spec.Handler,
+            ["Code"] = spec.Code.ToJson(),
+            ["MemorySize"] = spec.MemoryMB,
+            ["Timeout"] = spec.TimeoutSeconds,
+            ["Architectures"] = new JsonArray(ArchitectureName(spec.Architecture)),
+            ["PackageType"] = "Zip",
+            ["Environment"] = new JsonObject { ["Variables"] = ToJson(spec.Environment) },
+        };
+        // A role created moments ago is not yet assumable by Lambda; AWS says so with this message, and it passes.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (await api.RestAsync(Service, "CreateFunction", HttpMethod.Post, "/2015-03-31/functions", body, ct).ConfigureAwait(false)).Json();
+            }
+            catch (AwsRequestException ex) when (ex.Code == "InvalidParameterValueException" && ex.Message.Contains("cannot be assumed", StringComparison.OrdinalIgnoreCase) && attempt < 10)
+            {
+                log.Verbose($"Lambda: the role is not assumable yet; retrying CreateFunction ({attempt}).");
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, 2 * attempt)), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>GetFunction's Configuration, or null when there is no such function.</summary>
+    public async Task<JsonObject?> GetConfigurationAsync(string name, CancellationToken ct)
+    {
+        var r = await api.RestAsync(Service, "GetFunction", HttpMethod.Get, Fn(name), null, ct, throwOnError: false).ConfigureAwait(false);
+        if (r.Status == HttpStatusCode.NotFound) return null;
+        if (!r.Ok)
+        {
+            var (code, message) = AwsApiClient.ErrorOf(r);
+            throw new AwsRequestException(Service, "GetFunction", r.Status, code, message);
+        }
+        return r.Json()["Configuration"] as JsonObject;
+    }
+
+    public async Task UpdateCodeAsync(string name, LambdaCode code, string architecture, CancellationToken ct)
+    {
+        var body = code.ToJson();
+        body["Architectures"] = new JsonArray(ArchitectureName(architecture));
+        await WhileConflictAsync(() => api.RestAsync(Service, "UpdateFunctionCode", HttpMethod.Put, Fn(name) + "/code", body, ct), name, ct).ConfigureAwait(false);
+        await WaitUpdatedAsync(name, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Memory, timeout and environment; the variables given are merged into the function's own (SeBS §4.4).</summary>
+    public async Task UpdateConfigurationAsync(string name, int? memoryMB, int? timeoutSeconds, IReadOnlyDictionary<string, string>? environment, CancellationToken ct)
+    {
+        var body = new JsonObject();
+        if (memoryMB is { } m) body["MemorySize"] = m;
+        if (timeoutSeconds is { } t) body["Timeout"] = t;
+        if (environment is not null)
+        {
+            var current = await GetConfigurationAsync(name, ct).ConfigureAwait(false);
+            var merged = new Dictionary<string, string>();
+            if (current?["Environment"]?["Variables"] is JsonObject vars)
+                foreach (var (k, v) in vars) merged[k] = v?.GetValue<string>() ?? "";
+            foreach (var (k, v) in environment) merged[k] = v;
+            body["Environment"] = new JsonObject { ["Variables"] = ToJson(merged) };
+        }
+        await WhileConflictAsync(() => api.RestAsync(Service, "UpdateFunctionConfiguration", HttpMethod.Put, Fn(name) + "/configuration", body, ct), name, ct).ConfigureAwait(false);
+        await WaitUpdatedAsync(name, ct).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAsync(string name, CancellationToken ct)
+    {
+        var r = await api.RestAsync(Service, "DeleteFunction", HttpMethod.Delete, Fn(name), null, ct, throwOnError: false).ConfigureAwait(false);
+        if (!r.Ok && r.Status != HttpStatusCode.NotFound)
+        {
+            var (code, message) = AwsApiClient.ErrorOf(r);
+            throw new AwsRequestException(Service, "DeleteFunction", r.Status, code, message);
+        }
+    }
+
+    /// <summary>Synchronous Invoke with the tail of the log (which carries the REPORT line).</summary>
+    public Task<AwsResponse> InvokeAsync(string name, JsonObject payload, TimeSpan timeout, CancellationToken ct) =>
+        api.RestAsync(Service, "Invoke", HttpMethod.Post, Fn(name) + "/invocations", payload, ct,
+            new Dictionary<string, string> { ["X-Amz-Invocation-Type"] = "RequestResponse", ["X-Amz-Log-Type"] = "Tail" },
+            throwOnError: false, timeout: timeout, retry: false);
+
+    /// <summary>The function's URL (created with AuthType NONE and the public permission if missing).</summary>
+    public async Task<string> EnsureFunctionUrlAsync(string name, CancellationToken ct)
+    {
+        var path = "/2021-10-31/functions/" + Uri.EscapeDataString(name) + "/url";
+        var existing = await api.RestAsync(Service, "GetFunctionUrlConfig", HttpMethod.Get, path, null, ct, throwOnError: false).ConfigureAwait(false);
+        string url;
+        if (existing.Ok) url = existing.Json()["FunctionUrl"]!.GetValue<string>();
+        else if (existing.Status != HttpStatusCode.NotFound)
+        {
+            var (code, message) = AwsApiClient.ErrorOf(existing);
+            throw new AwsRequestException(Service, "GetFunctionUrlConfig", existing.Status, code, message);
+        }
+        else
+        {
+            var created = await api.RestAsync(Service, "CreateFunctionUrlConfig", HttpMethod.Post, path, new JsonObject { ["AuthType"] = "NONE" }, ct).ConfigureAwait(false);
+            url = created.Json()["FunctionUrl"]!.GetValue<string>();
+        }
+        // Public URLs need a resource-based permission for the function URL action (SeBS's FunctionURLAllowPublicAccess),
+        // and, for URLs created since October 2025, for lambda:InvokeFunction when invoked through the URL.
+        await AddPermissionAsync(name, new JsonObject
+        {
+            ["StatementId"] = "FunctionURLAllowPublicAccess", ["Action"] = "lambda:InvokeFunctionUrl", ["Principal"] = "*", ["FunctionUrlAuthType"] = "NONE",
+        }, ct).ConfigureAwait(false);
+        await AddPermissionAsync(name, new JsonObject
+        {
+            ["StatementId"] = "FunctionURLInvokeAllowPublicAccess", ["Action"] = "lambda:InvokeFunction", ["Principal"] = "*", ["InvokedViaFunctionUrl"] = true,
+        }, ct).ConfigureAwait(false);
+        return url;
+    }
+
+    private async Task AddPermissionAsync(string name, JsonObject statement, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + api.Settings.StateTimeout;
+        while (true)
+        {
+            var r = await api.RestAsync(Service, "AddPermission", HttpMethod.Post, Fn(name) + "/policy", statement, ct, throwOnError: false).ConfigureAwait(false);
+            if (r.Ok) return;
+            var (code, message) = AwsApiClient.ErrorOf(r);
+            // 409 is both "the statement exists" (done) and "another change is in progress" (try again).
+            if (r.Status == HttpStatusCode.Conflict && message.Contains("already exists", StringComparison.OrdinalIgnoreCase)) return;
+            if (r.Status == HttpStatusCode.Conflict && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(api.Settings.PollInterval, ct).ConfigureAwait(false);
+                continue;
+            }
+            // An endpoint that does not know InvokedViaFunctionUrl (an older emulator) cannot need it.
+            if (statement.ContainsKey("InvokedViaFunctionUrl") && code is "InvalidParameterValueException" or "ValidationException" or "SerializationException")
+            {
+                log.Warning($"Lambda: {name}: the endpoint refused the lambda:InvokeFunction statement for its Function URL ({code}: {message}); " +
+                    "on AWS, URLs created since October 2025 answer 403 without it.");
+                return;
+            }
+            throw new AwsRequestException(Service, "AddPermission", r.Status, code, message);
+        }
+    }
+
+    /// <summary>Waits until State is Active (function_active_v2).</summary>
+    public Task WaitActiveAsync(string name, CancellationToken ct) =>
+        WaitAsync(name, c => c["State"]?.GetValue<string>() switch
+        {
+            "Active" => true,
+            "Failed" => throw new SebsException(SebsErrorIds.FunctionStartFailed, SebsErrorKind.InvalidOperation,
+                $"Lambda function {name} failed to become active: {c["StateReason"]} ({c["StateReasonCode"]}).", target: name),
+            _ => false,
+        }, "Active", ct);
+
+    /// <summary>Waits until LastUpdateStatus is Successful (function_updated_v2).</summary>
+    public Task WaitUpdatedAsync(string name, CancellationToken ct) =>
+        WaitAsync(name, c => c["LastUpdateStatus"]?.GetValue<string>() switch
+        {
+            null or "Successful" => true,
+            "Failed" => throw new SebsException(SebsErrorIds.FunctionStartFailed, SebsErrorKind.InvalidOperation,
+                $"The update of Lambda function {name} failed: {c["LastUpdateStatusReason"]} ({c["LastUpdateStatusReasonCode"]}).", target: name),
+            _ => false,
+        }, "updated", ct);
+
+    private async Task WaitAsync(string name, Func<JsonObject, bool> done, string what, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + api.Settings.StateTimeout;
+        while (true)
+        {
+            var config = await GetConfigurationAsync(name, ct).ConfigureAwait(false)
+                ?? throw new SebsException(SebsErrorIds.FunctionNotFound, SebsErrorKind.ObjectNotFound, $"Lambda function {name} disappeared.", target: name);
+            if (done(config)) return;
+            if (DateTime.UtcNow > deadline)
+                throw new SebsException(SebsErrorIds.FunctionStartFailed, SebsErrorKind.OperationTimeout,
+                    $"Lambda function {name} was not {what} within {api.Settings.StateTimeout.TotalSeconds:0} s (state {config["State"]}, update {config["LastUpdateStatus"]}).", target: name);
+            await Task.Delay(api.Settings.PollInterval, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Retries a change while another update of the function is still in progress (409 ResourceConflictException).</summary>
+    private async Task WhileConflictAsync(Func<Task<AwsResponse>> call, string name, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + api.Settings.StateTimeout;
+        while (true)
+        {
+            try
+            {
+                await call().ConfigureAwait(false);
+                return;
+            }
+            catch (AwsRequestException ex) when (ex.Code == "ResourceConflictException" && DateTime.UtcNow < deadline)
+            {
+                log.Verbose($"Lambda: {name} is busy ({ex.Message}); waiting.");
+                await Task.Delay(api.Settings.PollInterval, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public static string ArchitectureName(string architecture) => architecture == "arm64" ? "arm64" : "x86_64";
+
+    /// <summary>Lambda runtime identifiers: python3.11, nodejs20.x.</summary>
+    public static string RuntimeName(string language, string version) =>
+        language == "nodejs" ? $"nodejs{version.Split('.')[0]}.x" : $"python{version}";
+
+    private static JsonObject ToJson(IReadOnlyDictionary<string, string> env)
+    {
+        var o = new JsonObject();
+        foreach (var (k, v) in env.OrderBy(p => p.Key, StringComparer.Ordinal)) o[k] = v;
+        return o;
+    }
+}
