@@ -89,7 +89,20 @@ public sealed class DynamoNoSqlStorage : NoSqlStorageBase, IDisposable
     }
 
     /// <summary>One JSON API call; errors (HTTP status ≥ 300) come back as (false, body).</summary>
+    /// <summary>One call, retried with backoff while DynamoDB throttles or has a server error (seed writes come in bursts).</summary>
     private async Task<(bool Ok, JsonObject Body)> CallAsync(string operation, JsonObject payload, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (ok, status, body) = await CallOnceAsync(operation, payload, ct).ConfigureAwait(false);
+            var throttled = status >= 500 || ErrorType(body) is "ThrottlingException" or "ProvisionedThroughputExceededException"
+                or "RequestLimitExceeded" or "LimitExceededException";
+            if (ok || !throttled || attempt >= 6) return (ok, body);
+            await Task.Delay(TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt - 1) * (0.5 + Random.Shared.NextDouble() / 2)), ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(bool Ok, int Status, JsonObject Body)> CallOnceAsync(string operation, JsonObject payload, CancellationToken ct)
     {
         var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
         var target = "DynamoDB_20120810." + operation;
@@ -117,7 +130,7 @@ public sealed class DynamoNoSqlStorage : NoSqlStorageBase, IDisposable
             JsonObject json;
             try { json = (string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text) as JsonObject) ?? new JsonObject(); }
             catch (JsonException) { json = new JsonObject { ["message"] = text }; }
-            return ((int)response.StatusCode < 300, json);
+            return ((int)response.StatusCode < 300, (int)response.StatusCode, json);
         }
     }
 

@@ -27,6 +27,8 @@ public sealed partial class DynamoNoSqlStorageTests : IDisposable
     private readonly Queue<(int, string)> _describe = new();
     private (int, string) _create = (200, """{"TableDescription":{"TableStatus":"CREATING"}}""");
     private (int, string) _put = (200, "{}");
+    /// <summary>PutItem answers consumed before <see cref="_put"/> (throttling, then success).</summary>
+    private readonly Queue<(int, string)> _puts = new();
 
     public DynamoNoSqlStorageTests()
     {
@@ -62,7 +64,7 @@ public sealed partial class DynamoNoSqlStorageTests : IDisposable
             {
                 "DynamoDB_20120810.DescribeTable" => _describe.Count > 0 ? _describe.Dequeue() : (200, """{"Table":{"TableStatus":"ACTIVE"}}"""),
                 "DynamoDB_20120810.CreateTable" => _create,
-                "DynamoDB_20120810.PutItem" => _put,
+                "DynamoDB_20120810.PutItem" => _puts.Count > 0 ? _puts.Dequeue() : _put,
                 _ => (400, """{"__type":"com.amazonaws.dynamodb.v20120810#UnknownOperationException"}"""),
             };
             var bytes = Encoding.UTF8.GetBytes(answer);
@@ -88,6 +90,21 @@ public sealed partial class DynamoNoSqlStorageTests : IDisposable
         var m = Authorization().Match(s.Authorization);
         Assert.True(m.Success, $"Authorization is not Signature V4: {s.Authorization}");
         Assert.Equal(s.AmzDate[..8], m.Groups[1].Value);
+    }
+
+    [Fact]
+    public async Task Retries_a_throttled_write_and_gives_up_on_a_real_error()
+    {
+        _puts.Enqueue((400, """{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"slow down"}"""));
+        _puts.Enqueue((500, """{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError"}"""));
+        using var store = new DynamoNoSqlStorage(Endpoint, "dynamodb", "local");
+        await store.InsertAsync("t", new JsonObject { ["k"] = "v" }, default);
+        Assert.Equal(3, _seen.Count(x => x.Target.EndsWith("PutItem", StringComparison.Ordinal)));
+
+        _put = (400, """{"__type":"com.amazonaws.dynamodb.v20120810#ValidationException","message":"bad item"}""");
+        var ex = await Assert.ThrowsAsync<SebsException>(() => store.InsertAsync("t", new JsonObject { ["k"] = "v" }, default));
+        Assert.Contains("ValidationException", ex.Message);
+        Assert.Equal(4, _seen.Count(x => x.Target.EndsWith("PutItem", StringComparison.Ordinal)));
     }
 
     [Fact]
