@@ -190,6 +190,27 @@ Describe 'AWS Lambda platform' {
         Join-Path $o 'perf-cost/cold_results_128.json' | Should -Exist
     }
 
+    It 'invocation-overhead and eviction-model run on AWS (UDP and TCP servers on this machine, results through S3)' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        & $python -c 'import boto3' 2>$null
+        if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because "$python has no boto3 (Debian package python3-boto3)"; return }
+        $o = Join-Path $root 'overhead'
+        $r = @(Start-SebsExperiment invocation-overhead -Platform Aws -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `
+            -Repetitions 1 -N 3 -PayloadBegin 1024 -PayloadEnd 4096 -PayloadPoints 2 -OutputPath $o)
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        @($r | Where-Object ExperimentType -eq 'cold').Count | Should -Be 2
+        $rows = @(Get-SebsExperimentResult (Join-Path $o 'invocation-overhead/payload'))
+        $rows.Count | Should -Be 4
+        $rows | ForEach-Object { $_.ClockDriftMean | Should -Not -BeNullOrEmpty; $_.InvocationTime | Should -BeGreaterThan -0.5 }
+
+        $e = Join-Path $root 'eviction'
+        $r = @(Start-SebsExperiment eviction-model -Platform Aws -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `
+            -Repetitions 1 -Invocations 1 -Times 0 -OutputPath $e)
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        $r | ForEach-Object { $_.Result['result'].GetValue[string]() | Should -Be 'accepted' }
+        @(Get-SebsExperimentResult $e eviction-model).Count | Should -Be 1
+    }
+
     It 'Remove-SebsFunction deletes the function' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
         Get-SebsFunction -Platform Aws -CachePath $cache | Remove-SebsFunction -Platform Aws -ConfigPath $cfg -CachePath $cache -Confirm:$false

@@ -71,7 +71,8 @@ exports.handler = async (event, context) => {
   try {
     event = unwrap(event);
     if (event && typeof event === 'object' && !Array.isArray(event)) {
-      event['request-id'] = requestId;
+      // A request id the caller chose wins: experiments name their own files after it (020/030).
+      if (event['request-id'] === undefined) event['request-id'] = requestId;
       event['income-timestamp'] = income;
     }
     fn = load().handler; // outside begin/end

@@ -113,7 +113,8 @@ def handler(event, context):
     try:
         event = _unwrap(event)
         if isinstance(event, dict):
-            event["request-id"] = request_id
+            # A request id the caller chose wins: experiments name their own files after it (020/030).
+            event.setdefault("request-id", request_id)
             event["income-timestamp"] = income
         benchmark = _load()  # outside begin/end
     except BaseException as exc:  # noqa: BLE001
