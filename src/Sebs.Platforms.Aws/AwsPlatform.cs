@@ -217,14 +217,25 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
             foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal))
             {
                 var entry = archive.CreateEntryFromFile(file, Path.GetRelativePath(folder, file).Replace('\\', '/'), CompressionLevel.Optimal);
-                // Readable by the Lambda runtime user whatever the cache's owner-only modes are; executables stay executable.
+                // Readable by the Lambda runtime user whatever the cache's owner-only modes are; executables stay executable,
+                // also where the file system keeps no modes (Windows): binaries and scripts are recognised by their first bytes.
                 var mode = OperatingSystem.IsWindows() ? 0b110_100_100 : (int)File.GetUnixFileMode(file);
                 mode |= 0b100_100_100;
-                if ((mode & 0b001_000_000) != 0) mode |= 0b001_001_001;
+                if ((mode & 0b001_000_000) != 0 || LooksExecutable(file)) mode |= 0b001_001_001;
                 entry.ExternalAttributes = (0x8000 | mode) << 16;
             }
         }
         return buffer.ToArray();
+    }
+
+    /// <summary>An ELF binary or a script with a #! line.</summary>
+    private static bool LooksExecutable(string file)
+    {
+        Span<byte> head = stackalloc byte[4];
+        using var stream = File.OpenRead(file);
+        var n = stream.Read(head);
+        return n >= 4 && head[0] == 0x7F && head[1] == (byte)'E' && head[2] == (byte)'L' && head[3] == (byte)'F'
+            || n >= 2 && head[0] == (byte)'#' && head[1] == (byte)'!';
     }
 
     public ValueTask DisposeAsync()

@@ -190,7 +190,7 @@ Describe 'AWS Lambda platform' {
         Join-Path $o 'perf-cost/cold_results_128.json' | Should -Exist
     }
 
-    It 'invocation-overhead and eviction-model run on AWS (UDP and TCP servers on this machine, results through S3)' {
+    It 'network-ping-pong, invocation-overhead and eviction-model run on AWS (UDP and TCP servers on this machine, results through S3)' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
         & $python -c 'import boto3' 2>$null
         if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because "$python has no boto3 (Debian package python3-boto3)"; return }
@@ -202,6 +202,14 @@ Describe 'AWS Lambda platform' {
         $rows = @(Get-SebsExperimentResult (Join-Path $o 'invocation-overhead/payload'))
         $rows.Count | Should -Be 4
         $rows | ForEach-Object { $_.ClockDriftMean | Should -Not -BeNullOrEmpty; $_.InvocationTime | Should -BeGreaterThan -0.5 }
+
+        $n = Join-Path $root 'ping'
+        $r = @(Start-SebsExperiment network-ping-pong -Platform Aws -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `
+            -Invocations 2 -Repetitions 5 -Threads 2 -OutputPath $n)
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        $pings = @(Get-SebsExperimentResult $n network-ping-pong)
+        $pings.Count | Should -Be 10
+        $pings | ForEach-Object { $_.Rtt | Should -BeGreaterOrEqual 0; $_.Rtt | Should -BeLessThan 1 }
 
         $e = Join-Path $root 'eviction'
         $r = @(Start-SebsExperiment eviction-model -Platform Aws -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `

@@ -88,11 +88,15 @@ public class AwsPackagingTests
         File.WriteAllText(Path.Combine(dir, "handler.py"), "def handler(e, c): pass\n");
         File.WriteAllText(Path.Combine(dir, "function", "function.py"), "x = 1\n");
         File.SetUnixFileMode(Path.Combine(dir, "handler.py"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // A script that lost its mode (copied from Windows, say) is still recognised as executable.
+        File.WriteAllText(Path.Combine(dir, "function", "run.sh"), "#!/bin/sh\necho hi\n");
+        File.SetUnixFileMode(Path.Combine(dir, "function", "run.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var zip = AwsPlatform.Zip(dir);
         using var archive = new ZipArchive(new MemoryStream(zip));
-        Assert.Equal(new[] { "function/function.py", "handler.py" }, archive.Entries.Select(e => e.FullName).OrderBy(n => n));
+        Assert.Equal(new[] { "function/function.py", "function/run.sh", "handler.py" }, archive.Entries.Select(e => e.FullName).OrderBy(n => n, StringComparer.Ordinal));
         var mode = (archive.GetEntry("handler.py")!.ExternalAttributes >> 16) & 0x1FF;
         Assert.Equal(0b110_100_100, mode);
+        Assert.Equal(0b111_101_101, (archive.GetEntry("function/run.sh")!.ExternalAttributes >> 16) & 0x1FF);
     }
 
     [Theory]
