@@ -97,7 +97,8 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
             // SeBS: a function of that name exists (created outside this cache): adopt it and bring it up to date.
             _context.Log.Verbose($"Lambda function {name} exists; updating its code and configuration.");
             Describe(function, existing);
-            await UpdateCodeAsync(function, package, environment, ct).ConfigureAwait(false);
+            // The configuration update that follows carries the environment, so the code update needs none.
+            await UpdateCodeAsync(function, package, new Dictionary<string, string>(), ct).ConfigureAwait(false);
             await UpdateConfigurationAsync(function, config, environment, ct).ConfigureAwait(false);
         }
         else

@@ -14,12 +14,11 @@ public sealed class CloudWatchLogsMetrics(AwsApiClient api) : IMetricsSource
     {
         var byId = results.Where(r => !string.IsNullOrEmpty(r.RequestId)).GroupBy(r => r.RequestId).ToDictionary(g => g.Key, g => g.ToList());
         if (byId.Count == 0) return;
-        var found = 0;
         await foreach (var report in ReportsAsync(function.Name, begin, end, ct).ConfigureAwait(false))
         {
             if (!byId.Remove(report.RequestId, out var matched)) continue;
             foreach (var r in matched) report.ApplyTo(r);
-            if (++found > 0 && byId.Count == 0) return;   // every result has its line: no need to scan further
+            if (byId.Count == 0) return;   // every result has its line: no need to scan further
         }
     }
 

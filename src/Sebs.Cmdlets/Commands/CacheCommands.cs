@@ -11,7 +11,6 @@ public abstract class SebsCacheCmdlet : SebsCmdlet
     /// <summary>The cache folder (default: the config's cache, else $env:SEBS_CACHE, else per user).</summary>
     [Parameter] public string? CachePath { get; set; }
 
-    /// <summary>The cache folder (default: the config's cache, else $env:SEBS_CACHE, else per user).</summary>
     /// <summary>A SeBS-compatible config file.</summary>
     [Parameter]
     [Alias("Config")]

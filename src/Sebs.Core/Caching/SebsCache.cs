@@ -247,7 +247,9 @@ public sealed class SebsCache
     private string PlatformPath(PlatformName platform) => Path.Combine(Root, platform.ToSebsName() + ".json");
 
     /// <summary>SeBS's <c>&lt;cache&gt;/&lt;platform&gt;.json</c>: resource ids, roles and the like a cloud platform reuses.</summary>
-    public JsonObject GetPlatformResources(PlatformName platform) => WithLock(() =>
+    public JsonObject GetPlatformResources(PlatformName platform) => WithLock(() => ReadPlatformResourcesUnlocked(platform));
+
+    private JsonObject ReadPlatformResourcesUnlocked(PlatformName platform)
     {
         var path = PlatformPath(platform);
         if (!File.Exists(path)) return new JsonObject();
@@ -256,17 +258,14 @@ public sealed class SebsCache
         {
             throw new SebsException(SebsErrorIds.CacheCorrupt, SebsErrorKind.InvalidData, $"The cache file '{path}' is not valid JSON ({ex.Message}).", ex, path);
         }
-    });
+    }
 
     /// <summary>Reads, changes and writes the platform's resources under the cache lock; returns what the change returned.</summary>
     public T UpdatePlatformResources<T>(PlatformName platform, Func<JsonObject, T> update) => WithLock(() =>
     {
-        var path = PlatformPath(platform);
-        JsonObject resources;
-        try { resources = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? new JsonObject() : new JsonObject(); }
-        catch (JsonException) { resources = new JsonObject(); }
+        var resources = ReadPlatformResourcesUnlocked(platform);
         var result = update(resources);
-        WriteAtomic(path, resources.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        WriteAtomic(PlatformPath(platform), resources.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return result;
     });
 

@@ -132,7 +132,7 @@ public sealed class PerfCostExperiment(PerfCostSettings settings) : IExperiment
             if (gathered > 0 || !ct.IsCancellationRequested)
             {
                 if (!ct.IsCancellationRequested)
-                    await ProviderMetrics.EnrichAsync(ctx.Platform, function, result.Results.ToList(), ctx.Log, ct, wait: ctx.IsLocal ? TimeSpan.Zero : null).ConfigureAwait(false);
+                    await ProviderMetrics.EnrichAsync(ctx.Platform, function, result.Results.ToList(), ctx.Log, ct).ConfigureAwait(false);
                 result.EndTime = Now();
                 result.Statistics = BuildStatistics(result, failures, incorrect, coldCount, stopped: ct.IsCancellationRequested);
                 ExperimentResultJson.Write(result, file);

@@ -88,8 +88,7 @@ public sealed class DynamoNoSqlStorage : NoSqlStorageBase, IDisposable
         };
     }
 
-    /// <summary>One JSON API call; errors (HTTP status ≥ 300) come back as (false, body).</summary>
-    /// <summary>One call, retried with backoff while DynamoDB throttles or has a server error (seed writes come in bursts).</summary>
+    /// <summary>One JSON API call, errors (HTTP status ≥ 300) as (false, body); retried with backoff while DynamoDB throttles or has a server error (seed writes come in bursts).</summary>
     private async Task<(bool Ok, JsonObject Body)> CallAsync(string operation, JsonObject payload, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)

@@ -144,20 +144,24 @@ public sealed class CodePackageBuilder
         if (File.Exists(copiedInit)) File.Delete(copiedInit);
     }
 
-    internal static void CopyDirectory(string source, string destination)
+    /// <summary>Benchmark sources without installed dependencies or bytecode (the package installs its own).</summary>
+    internal static void CopyDirectory(string source, string destination) =>
+        CopyDirectory(source, destination, rel => !rel.Split(Path.DirectorySeparatorChar).Any(p => p is "node_modules" or "__pycache__" or ".python_packages"));
+
+    /// <summary>Copies the folders and files whose path relative to <paramref name="source"/> passes <paramref name="include"/>.</summary>
+    internal static void CopyDirectory(string source, string destination, Func<string, bool> include, CancellationToken ct = default)
     {
         Directory.CreateDirectory(destination);
         foreach (var dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
         {
             var rel = Path.GetRelativePath(source, dir);
-            if (rel.Split(Path.DirectorySeparatorChar).Any(p => p is "node_modules" or "__pycache__" or ".python_packages")) continue;
-            Directory.CreateDirectory(Path.Combine(destination, rel));
+            if (include(rel)) Directory.CreateDirectory(Path.Combine(destination, rel));
         }
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
+            ct.ThrowIfCancellationRequested();
             var rel = Path.GetRelativePath(source, file);
-            if (rel.Split(Path.DirectorySeparatorChar).Any(p => p is "node_modules" or "__pycache__" or ".python_packages")) continue;
-            File.Copy(file, Path.Combine(destination, rel), overwrite: true);
+            if (include(rel)) File.Copy(file, Path.Combine(destination, rel), overwrite: true);
         }
     }
 

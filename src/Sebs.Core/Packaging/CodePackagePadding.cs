@@ -22,7 +22,8 @@ public static class CodePackagePadding
         var padding = Math.Max(0, targetBytes - baseSize);
         var dest = Path.Combine(workDirectory, $"package-{targetBytes}");
         if (Directory.Exists(dest)) Directory.Delete(dest, recursive: true);
-        CopyAll(source.Path, dest, ct);
+        // Everything of the built package (its installed dependencies too) but an earlier padding file.
+        CodePackageBuilder.CopyDirectory(source.Path, dest, rel => rel != PaddingFileName, ct);
         WriteRandom(Path.Combine(dest, PaddingFileName), padding, ct);
         return new CodePackage
         {
@@ -31,20 +32,6 @@ public static class CodePackagePadding
             // A hash of its own, so the platform and the cache see new code and a later normal deploy puts the real package back.
             Hash = $"{source.Hash}-pad{padding}",
         };
-    }
-
-    private static void CopyAll(string source, string destination, CancellationToken ct)
-    {
-        Directory.CreateDirectory(destination);
-        foreach (var dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(Path.Combine(destination, Path.GetRelativePath(source, dir)));
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            ct.ThrowIfCancellationRequested();
-            var rel = Path.GetRelativePath(source, file);
-            if (rel == PaddingFileName) continue;
-            File.Copy(file, Path.Combine(destination, rel), overwrite: true);
-        }
     }
 
     private static void WriteRandom(string path, long bytes, CancellationToken ct)
