@@ -35,12 +35,13 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     public AwsPlatform(PlatformContext context, HttpMessageHandler? handler = null)
     {
         _context = context;
-        Settings = AwsSettings.From(context.Config);
+        Settings = AwsSettings.From(context.Config, context.Region);
+        PackageLayout = new WrapperFolderLayout(Path.Combine(context.ModuleRoot, "benchmarks", "wrappers"), AwsPlatformFactory.Aws.Name);
         var credentials = AwsSettings.ResolveCredentials(context.Config);
         _api = new AwsApiClient(Settings, credentials, context.Log, handler);
         _lambda = new LambdaClient(_api, context.Log);
         _iam = new IamClient(_api, context.Log);
-        ResourceId = Settings.ResourcesId ?? context.Cache.UpdatePlatformResources(PlatformName.Aws, r =>
+        ResourceId = Settings.ResourcesId ?? context.Cache.UpdatePlatformResources(Descriptor.Name, r =>
         {
             if (r["resources_id"]?.GetValue<string>() is { Length: > 0 } id) return id;
             var fresh = Guid.NewGuid().ToString("N")[..8];
@@ -54,7 +55,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         // functions get only the table names: the execution role gives them access.
         var dynamo = Settings.Endpoint("dynamodb");
         _noSql = new DynamoNoSqlStorage(new DynamoEndpoint(dynamo.ToString().TrimEnd('/'), "", "", Region), "dynamodb", ResourceId,
-            context.Cache, PlatformName.Aws, signer: (request, ct) => _api.SignAsync(request, Region, "dynamodb", ct),
+            context.Cache, Descriptor.Name, signer: (request, ct) => _api.SignAsync(request, Region, "dynamodb", ct),
             functionEnvironment: new Dictionary<string, string>())
         {
             TableTimeout = Settings.StateTimeout,
@@ -66,8 +67,13 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
 
     public AwsSettings Settings { get; }
     public string ResourceId { get; }
-    public PlatformName Name => PlatformName.Aws;
+    public PlatformDescriptor Descriptor => AwsPlatformFactory.Aws;
     public string Region => Settings.Region;
+    public IPackageLayout PackageLayout { get; }
+    public SebsFunction RestoreFunction(JsonObject cached) => SebsFunction.Restore<AwsFunction>(cached, Descriptor.Name);
+
+    /// <summary>SeBS's initialize: the execution role (found or created once, cached per account).</summary>
+    public async Task InitializeAsync(CancellationToken ct) => await RoleArnAsync(ct).ConfigureAwait(false);
     public IObjectStorage Storage => _storage;
     public IMetricsSource? Metrics { get; }
     private string Architecture => _context.Config.Architecture;
@@ -87,9 +93,9 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     public async Task<SebsFunction> CreateFunctionAsync(string name, CodePackage package, FunctionConfig config,
         IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
-        var function = new SebsFunction
+        var function = new AwsFunction
         {
-            Name = name, Benchmark = package.Benchmark, Platform = PlatformName.Aws, Region = Region, Config = config, CodeHash = package.Hash,
+            Name = name, Benchmark = package.Benchmark, Platform = Descriptor.Name, Region = Region, Config = config, CodeHash = package.Hash,
             Triggers = new List<TriggerType> { TriggerType.Library },
         };
         if (await _lambda.GetConfigurationAsync(name, ct).ConfigureAwait(false) is { } existing)
@@ -144,7 +150,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     public async Task DeleteFunctionAsync(SebsFunction function, CancellationToken ct)
     {
         await _lambda.DeleteAsync(function.Name, ct).ConfigureAwait(false);
-        _context.Cache.RemoveFunction(function.Benchmark, PlatformName.Aws, function.Language, function.Name);
+        _context.Cache.RemoveFunction(function.Benchmark, Descriptor.Name, function.Language, function.Name);
     }
 
     /// <summary>SeBS: a new value of the ForceColdStart variable makes Lambda start new sandboxes for the next calls.</summary>
@@ -166,19 +172,43 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
             $"AWS functions have Library and Http triggers, not {type}.", target: function.Name),
     };
 
+    /// <summary>The functions this cache deployed (with their log groups); the remaining kinds come with the clean-up work on AWS.</summary>
+    public async IAsyncEnumerable<PlatformResource> ListResourcesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        foreach (var benchmark in _context.Cache.Benchmarks())
+            foreach (var json in _context.Cache.GetFunctions(benchmark, Descriptor.Name))
+            {
+                var f = (AwsFunction)RestoreFunction(json);
+                if (await _lambda.GetConfigurationAsync(f.Name, ct).ConfigureAwait(false) is null) continue;
+                yield return new PlatformResource(Descriptor.Name, "function", f.Name, $"{benchmark}/{f.Language}/{f.Name}", Region, f.Arn);
+            }
+    }
+
+    public async Task DeleteResourceAsync(PlatformResource resource, CancellationToken ct)
+    {
+        var parts = resource.Id.Split('/', 3);
+        if (resource.Kind == "function" && parts.Length == 3 && _context.Cache.GetFunction(parts[0], Descriptor.Name, parts[1], parts[2]) is { } json)
+            await DeleteFunctionAsync(RestoreFunction(json), ct).ConfigureAwait(false);
+        else if (resource.Kind == "function")
+            await _lambda.DeleteAsync(resource.Name, ct).ConfigureAwait(false);
+        else
+            throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument, $"AWS has no resources of kind {resource.Kind} here.", target: resource.Name);
+    }
+
     private async Task AttachUrlAsync(SebsFunction function, CancellationToken ct)
     {
         if (!Settings.UseFunctionUrl) return;
         function.Url = await _lambda.EnsureFunctionUrlAsync(function.Name, ct).ConfigureAwait(false);
-        function.Properties["function_url"] = function.Url;
+        ((AwsFunction)function).FunctionUrl = function.Url;
         if (!function.Triggers.Contains(TriggerType.Http)) function.Triggers.Add(TriggerType.Http);
     }
 
     private static void Describe(SebsFunction function, JsonObject configuration)
     {
-        function.Properties["arn"] = configuration["FunctionArn"]?.GetValue<string>();
-        function.Properties["runtime"] = configuration["Runtime"]?.GetValue<string>();
-        function.Properties["role"] = configuration["Role"]?.GetValue<string>();
+        var aws = (AwsFunction)function;
+        aws.Arn = configuration["FunctionArn"]?.GetValue<string>();
+        aws.Runtime = configuration["Runtime"]?.GetValue<string>();
+        aws.Role = configuration["Role"]?.GetValue<string>();
     }
 
     private async Task<string> RoleArnAsync(CancellationToken ct)
@@ -188,10 +218,10 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         try
         {
             if (_roleArn is not null) return _roleArn;
-            var cached = _context.Cache.GetPlatformResources(PlatformName.Aws)["lambda-role"]?.GetValue<string>();
+            var cached = _context.Cache.GetPlatformResources(Descriptor.Name)["lambda-role"]?.GetValue<string>();
             _roleArn = cached is { Length: > 0 } ? cached : await _iam.EnsureRoleAsync(Settings.RoleName, ct).ConfigureAwait(false);
             var arn = _roleArn;
-            _context.Cache.UpdatePlatformResources(PlatformName.Aws, r => r["lambda-role"] = arn);
+            _context.Cache.UpdatePlatformResources(Descriptor.Name, r => r["lambda-role"] = arn);
             return _roleArn;
         }
         finally { _roleGate.Release(); }
@@ -342,8 +372,24 @@ internal sealed class LambdaUrlTrigger(string url, SebsFunction function) : IFun
     public void Dispose() => _http.Dispose();
 }
 
+/// <summary>AWS Lambda's declaration: runtimes with their lifecycle dates, credentials, triggers.</summary>
 public sealed class AwsPlatformFactory : IPlatformFactory
 {
-    public PlatformName Name => PlatformName.Aws;
+    internal static readonly PlatformDescriptor Aws = new()
+    {
+        Name = new PlatformName("Aws"),
+        Aliases = new[] { "lambda", "aws-lambda" },
+        Runtimes = new RuntimeTable("Aws", new Dictionary<string, RuntimeVersion[]>
+        {
+            ["python"] = new RuntimeVersion[] { new("3.11"), new("3.9"), new("3.10"), new("3.12"), new("3.13") },
+            ["nodejs"] = new RuntimeVersion[] { new("20"), new("22"), new("24") },
+        }, new[] { "x64", "arm64" }),
+        DefaultRegion = "us-east-1",
+        CredentialVariables = new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" },
+        Triggers = new[] { TriggerType.Library, TriggerType.Http },
+    };
+
+    public PlatformDescriptor Descriptor => Aws;
     public IPlatform Create(PlatformContext context) => new AwsPlatform(context);
+    public SebsFunction RestoreFunction(JsonObject cached) => SebsFunction.Restore<AwsFunction>(cached, Aws.Name);
 }

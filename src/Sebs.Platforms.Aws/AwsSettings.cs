@@ -36,9 +36,9 @@ public sealed class AwsSettings
     /// <summary>Poll interval of the waiters.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    public static AwsSettings From(SebsConfig config)
+    public static AwsSettings From(SebsConfig config, string? region = null)
     {
-        var section = config.DeploymentSection(PlatformName.Aws);
+        var section = AwsPlatformFactory.Aws.Section(config);
         var resources = section["resources"] as JsonObject;
         var endpoints = new Dictionary<string, Uri>(StringComparer.OrdinalIgnoreCase);
         if (section["endpoints"] is JsonObject e)
@@ -51,7 +51,7 @@ public sealed class AwsSettings
         var role = resources?["lambda-role"]?.GetValue<string>() ?? section["lambda-role"]?.GetValue<string>();
         return new AwsSettings
         {
-            Region = config.Region(PlatformName.Aws),
+            Region = AwsPlatformFactory.Aws.Region(config, region),
             LambdaRoleArn = string.IsNullOrWhiteSpace(role) ? null : role,
             UseFunctionUrl = resources?["use-function-url"]?.GetValue<bool>() ?? true,
             ResourcesId = resources?["resources_id"]?.GetValue<string>(),
@@ -76,23 +76,28 @@ public sealed class AwsSettings
     /// <remarks>A profile's credentials (SSO, assumed roles) expire: the SDK object is kept and asked before each request.</remarks>
     public static AWSCredentials ResolveCredentials(SebsConfig config)
     {
-        try
+        var section = AwsPlatformFactory.Aws.Section(config)["credentials"] as JsonObject;
+        string? Config(string key) => section?[key]?.GetValue<string>() is { Length: > 0 } v ? v : null;
+        // A token belongs to the keys it came with: the config's keys take the config's token, the environment's the environment's.
+        if (Config("access_key") is { } configKey)
         {
-            var c = Credentials.Resolve(config, PlatformName.Aws);
-            // A token belongs to the keys it came with: the config's keys take the config's token, the environment's the environment's.
-            var section = config.DeploymentSection(PlatformName.Aws)["credentials"];
-            var keysFromConfig = section?["access_key"]?.GetValue<string>() is { Length: > 0 };
-            var token = keysFromConfig ? section?["session_token"]?.GetValue<string>() : Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN");
-            return string.IsNullOrEmpty(token) ? new BasicAWSCredentials(c["access_key"], c["secret_key"])
-                : new SessionAWSCredentials(c["access_key"], c["secret_key"], token);
+            var secret = Config("secret_key") ?? throw Missing("credentials.secret_key (the config names an access_key)");
+            return Config("session_token") is { } token ? new SessionAWSCredentials(configKey, secret, token) : new BasicAWSCredentials(configKey, secret);
         }
-        catch (SebsException ex) when (ex.ErrorId == SebsErrorIds.MissingCredentials)
+        var envKey = Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID");
+        var envSecret = Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY");
+        if (!string.IsNullOrEmpty(envKey))
         {
-            var profile = Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default";
-            if (new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile))
-                return fromProfile;
-            throw new SebsException(SebsErrorIds.MissingCredentials, SebsErrorKind.AuthenticationError,
-                ex.Message + $" No '{profile}' profile in the shared AWS credentials file either.", ex, target: "Aws");
+            if (string.IsNullOrEmpty(envSecret)) throw Missing("$AWS_SECRET_ACCESS_KEY (AWS_ACCESS_KEY_ID is set)");
+            var token = Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN");
+            return string.IsNullOrEmpty(token) ? new BasicAWSCredentials(envKey, envSecret) : new SessionAWSCredentials(envKey, envSecret, token);
         }
+        var profile = Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default";
+        if (new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile))
+            return fromProfile;
+        throw Missing($"credentials.access_key and credentials.secret_key or $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY; no '{profile}' profile in the shared AWS credentials file either");
     }
+
+    private static SebsException Missing(string what) =>
+        new(SebsErrorIds.MissingCredentials, SebsErrorKind.AuthenticationError, $"No Aws credentials: set {what}.", target: "Aws");
 }

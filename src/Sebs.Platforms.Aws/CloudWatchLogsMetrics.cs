@@ -10,11 +10,11 @@ namespace Sebs.Platforms.Aws;
 /// </summary>
 public sealed class CloudWatchLogsMetrics(AwsApiClient api) : IMetricsSource
 {
-    public async Task EnrichAsync(SebsFunction function, DateTime begin, DateTime end, IReadOnlyList<ExecutionResult> results, CancellationToken ct)
+    public async Task EnrichAsync(MetricsQuery query, IReadOnlyList<ExecutionResult> results, CancellationToken ct)
     {
         var byId = results.Where(r => !string.IsNullOrEmpty(r.RequestId)).GroupBy(r => r.RequestId).ToDictionary(g => g.Key, g => g.ToList());
         if (byId.Count == 0) return;
-        await foreach (var report in ReportsAsync(function.Name, begin, end, ct).ConfigureAwait(false))
+        await foreach (var report in ReportsAsync(query.FunctionName, query.Begin, query.End, ct).ConfigureAwait(false))
         {
             if (!byId.Remove(report.RequestId, out var matched)) continue;
             foreach (var r in matched) report.ApplyTo(r);

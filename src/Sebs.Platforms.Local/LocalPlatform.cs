@@ -40,6 +40,7 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
             ? Enum.Parse<SandboxKind>(s.ToString()!, ignoreCase: true) : SandboxKind.Auto;
         var interval = context.Options.TryGetValue("MemoryIntervalMs", out var ms) && ms is not null ? Convert.ToDouble(ms, CultureInfo.InvariantCulture) : 100;
         _memory = new MemoryMonitor(TimeSpan.FromMilliseconds(Math.Max(10, interval)));
+        PackageLayout = new WrapperFolderLayout(Path.Combine(context.ModuleRoot, "benchmarks", "wrappers"), LocalPlatformFactory.Local.Name);
         _docker = new Lazy<DockerSandboxHost>(() => new DockerSandboxHost(context.Options.TryGetValue("DockerEndpoint", out var e) ? e as string : null));
         Storage = CreateStorage(out var storageEnv, out var writable);
         _storageEnvironment = storageEnv;
@@ -56,8 +57,14 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
     private readonly IReadOnlyDictionary<string, string> _storageEnvironment;
     private readonly IReadOnlyList<string> _writableFolders;
 
-    public PlatformName Name => PlatformName.Local;
+    public PlatformDescriptor Descriptor => LocalPlatformFactory.Local;
     public string Region => "local";
+    public IPackageLayout PackageLayout { get; }
+
+    /// <summary>Nothing to create up front: sandboxes start with their functions, storage folders on first use.</summary>
+    public Task InitializeAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public SebsFunction RestoreFunction(JsonObject cached) => SebsFunction.Restore<LocalFunction>(cached, Descriptor.Name);
     public IObjectStorage Storage { get; }
     public IMetricsSource? Metrics => new LocalMetricsSource(this);
     internal string LogDirectory => Path.Combine(_context.Cache.Root, "local", "logs");
@@ -66,7 +73,7 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
     private IObjectStorage CreateStorage(out IReadOnlyDictionary<string, string> env, out IReadOnlyList<string> writable)
     {
         var bucket = "sebs-benchmarks-" + ResourceId;
-        var objectConfig = _context.Config.DeploymentSection(PlatformName.Local)["storage"]?["object"] as JsonObject;
+        var objectConfig = Descriptor.Section(_context.Config)["storage"]?["object"] as JsonObject;
         var type = objectConfig?["type"]?.GetValue<string>();
         if (type is "minio" or "s3" && objectConfig?[type] is JsonObject s3)
         {
@@ -99,7 +106,7 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
     /// </summary>
     private INoSqlStorage CreateNoSql(out string? folder)
     {
-        var config = _context.Config.DeploymentSection(PlatformName.Local)["storage"]?["nosql"] as JsonObject;
+        var config = Descriptor.Section(_context.Config)["storage"]?["nosql"] as JsonObject;
         var type = config?["type"]?.GetValue<string>();
         if (type is "scylladb" or "dynamodb")
         {
@@ -113,13 +120,13 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
                 section?["secret_key"]?.GetValue<string>() ?? "sebs", section?["region"]?.GetValue<string>() ?? "us-east-1");
             folder = null;
             _log.Verbose($"Local NoSQL storage: {type} endpoint {endpoint.HostPort}.");
-            return new DynamoNoSqlStorage(endpoint, type, ResourceId, _context.Cache, PlatformName.Local);
+            return new DynamoNoSqlStorage(endpoint, type, ResourceId, _context.Cache, Descriptor.Name);
         }
         if (type is not null and not "embedded")
             throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidData,
                 $"deployment.local.storage.nosql.type '{type}' is not supported; use scylladb, dynamodb or embedded.");
         var root = config?["embedded"]?["path"]?.GetValue<string>() ?? Path.Combine(_context.Cache.Root, "local", "nosql");
-        var store = new EmbeddedNoSqlStorage(root, ResourceId, _context.Cache, PlatformName.Local);
+        var store = new EmbeddedNoSqlStorage(root, ResourceId, _context.Cache, Descriptor.Name);
         folder = store.Root;
         _log.Verbose($"Local NoSQL storage: embedded JSON files in {store.Root}.");
         return store;
@@ -202,11 +209,12 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         _environments[function.Name] = env;
         var instance = await host.StartAsync(new SandboxSpec(function.Name, package, function.MemoryMB, env, LogDirectory, _writableFolders), ct).ConfigureAwait(false);
         Attach(function, instance, host);
-        function.Properties["sandbox"] = instance.Kind.ToString().ToLowerInvariant();
-        function.Properties["instance_id"] = instance.InstanceId;
-        function.Properties["port"] = instance.Port;
-        function.Properties["started"] = instance.Started.ToString("o", CultureInfo.InvariantCulture);
-        function.Properties["code_path"] = package.Path;
+        var local = Local(function);
+        local.Sandbox = instance.Kind.ToString().ToLowerInvariant();
+        local.InstanceId = instance.InstanceId;
+        local.Port = instance.Port;
+        local.Started = instance.Started;
+        local.CodePath = package.Path;
         function.Url = instance.Url;
         _log.Verbose($"Started {instance.Kind} sandbox {instance.InstanceId} for {function.Name} at {instance.Url}.");
     }
@@ -230,33 +238,31 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         }
     }
 
-    private static SandboxInstance? InstanceFrom(SebsFunction function)
-    {
-        var p = function.Properties;
-        if (p["instance_id"]?.GetValue<string>() is not { } id || p["port"] is null) return null;
-        var kind = Enum.TryParse<SandboxKind>(p["sandbox"]?.GetValue<string>(), true, out var k) ? k : SandboxKind.Process;
-        var started = DateTime.TryParse(p["started"]?.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var d) ? d : default;
-        return new SandboxInstance(kind, id, p["port"]!.GetValue<int>(), started);
-    }
+    private static SandboxInstance? InstanceFrom(SebsFunction function) => Local(function).Instance;
+
+    /// <summary>Functions of this platform are LocalFunctions (created or restored here).</summary>
+    private static LocalFunction Local(SebsFunction function) => function as LocalFunction
+        ?? throw new SebsException(SebsErrorIds.FunctionNotFound, SebsErrorKind.InvalidArgument,
+            $"{function.Name} is a {function.Platform} function, not a local one.", target: function.Name);
 
     private CodePackage PackageOf(SebsFunction function) => new()
     {
-        Benchmark = function.Benchmark, Platform = PlatformName.Local, Language = function.Language, LanguageVersion = function.LanguageVersion,
-        Hash = function.CodeHash, Path = function.Properties["code_path"]?.GetValue<string>()
+        Benchmark = function.Benchmark, Platform = Descriptor.Name, Language = function.Language, LanguageVersion = function.LanguageVersion,
+        Hash = function.CodeHash, Path = Local(function).CodePath
             ?? throw new SebsException(SebsErrorIds.FunctionNotFound, SebsErrorKind.InvalidData, $"Function {function.Name} has no code path; deploy it again."),
     };
 
     private void Save(SebsFunction function) =>
-        _context.Cache.SetFunction(function.Benchmark, PlatformName.Local, function.Language, function.Name, function.ToJson());
+        _context.Cache.SetFunction(function.Benchmark, Descriptor.Name, function.Language, function.Name, function.ToJson());
 
     // ---- IPlatform -------------------------------------------------------------------------------
 
     public async Task<SebsFunction> CreateFunctionAsync(string name, CodePackage package, FunctionConfig config,
         IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
-        var function = new SebsFunction
+        var function = new LocalFunction
         {
-            Name = name, Benchmark = package.Benchmark, Platform = PlatformName.Local, Region = Region, Config = config, CodeHash = package.Hash,
+            Name = name, Benchmark = package.Benchmark, Platform = Descriptor.Name, Region = Region, Config = config, CodeHash = package.Hash,
         };
         await StartAsync(function, package, environment, ct).ConfigureAwait(false);
         return function;
@@ -334,7 +340,49 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
     public async Task DeleteFunctionAsync(SebsFunction function, CancellationToken ct)
     {
         await StopAsync(function, ct).ConfigureAwait(false);
-        _context.Cache.RemoveFunction(function.Benchmark, PlatformName.Local, function.Language, function.Name);
+        _context.Cache.RemoveFunction(function.Benchmark, Descriptor.Name, function.Language, function.Name);
+    }
+
+    // ---- clean-up ---------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Every cached function (with its sandbox), then containers labelled as Sebs functions that no cache entry knows
+    /// (left by a cleared cache or another cache folder).
+    /// </summary>
+    public async IAsyncEnumerable<PlatformResource> ListResourcesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var benchmark in _context.Cache.Benchmarks())
+            foreach (var json in _context.Cache.GetFunctions(benchmark, Descriptor.Name))
+            {
+                var f = (LocalFunction)RestoreFunction(json);
+                if (f.InstanceId is { } id) known.Add(id);
+                yield return new PlatformResource(Descriptor.Name, "function", f.Name, $"{benchmark}/{f.Language}/{f.Name}", Region,
+                    f.InstanceId is null ? "no sandbox" : $"{f.Sandbox} {f.InstanceId} on port {f.Port}");
+            }
+        if (!await _docker.Value.IsReachableAsync(ct).ConfigureAwait(false)) yield break;
+        foreach (var (id, function, state) in await _docker.Value.ListFunctionContainersAsync(ct).ConfigureAwait(false))
+            if (!known.Contains(id))
+                yield return new PlatformResource(Descriptor.Name, "sandbox", function, id, Region, $"container {id[..Math.Min(12, id.Length)]} ({state}), not in the cache")
+                { Order = 1 };
+    }
+
+    public async Task DeleteResourceAsync(PlatformResource resource, CancellationToken ct)
+    {
+        switch (resource.Kind)
+        {
+            case "function":
+                var parts = resource.Id.Split('/', 3);
+                if (parts.Length == 3 && _context.Cache.GetFunction(parts[0], Descriptor.Name, parts[1], parts[2]) is { } json)
+                    await DeleteFunctionAsync(RestoreFunction(json), ct).ConfigureAwait(false);
+                break;
+            case "sandbox":
+                await _docker.Value.StopAsync(new SandboxInstance(SandboxKind.Docker, resource.Id, 0, default), ct).ConfigureAwait(false);
+                break;
+            default:
+                throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument,
+                    $"The local platform has no resources of kind {resource.Kind}.", target: resource.Name);
+        }
     }
 
     public IFunctionTrigger GetTrigger(SebsFunction function, TriggerType type)
@@ -427,9 +475,9 @@ internal sealed class LocalTrigger : IFunctionTrigger, IDisposable
 /// <summary>Local "provider metrics": the sandboxes' memory, filled into results that lack it.</summary>
 internal sealed class LocalMetricsSource(LocalPlatform platform) : IMetricsSource
 {
-    public Task EnrichAsync(SebsFunction function, DateTime begin, DateTime end, IReadOnlyList<ExecutionResult> results, CancellationToken ct)
+    public Task EnrichAsync(MetricsQuery query, IReadOnlyList<ExecutionResult> results, CancellationToken ct)
     {
-        var stats = platform.MemoryStatistics().Where(s => s.FunctionName == function.Name).ToList();
+        var stats = platform.MemoryStatistics().Where(s => s.FunctionName == query.FunctionName).ToList();
         if (stats.Count == 0) return Task.CompletedTask;
         var peak = stats.Max(s => s.PeakMB ?? s.MaxMB);
         foreach (var r in results)
@@ -438,8 +486,26 @@ internal sealed class LocalMetricsSource(LocalPlatform platform) : IMetricsSourc
     }
 }
 
+/// <summary>The local platform's declaration: process and Docker sandboxes on this machine, HTTP triggers only.</summary>
 public sealed class LocalPlatformFactory : IPlatformFactory
 {
-    public PlatformName Name => PlatformName.Local;
+    /// <summary>SeBS's local run images (its systems.json): the first version of each language is the default.</summary>
+    internal static readonly PlatformDescriptor Local = new()
+    {
+        Name = new PlatformName("Local"),
+        Runtimes = new RuntimeTable("Local", new Dictionary<string, RuntimeVersion[]>
+        {
+            ["python"] = new RuntimeVersion[] { new("3.11"), new("3.7"), new("3.8"), new("3.9"), new("3.10"), new("3.12") },
+            ["nodejs"] = new RuntimeVersion[] { new("18"), new("14"), new("16"), new("20"), new("22") },
+        }, new[] { "x64", "arm64" }),
+        DefaultRegion = "local",
+        FunctionsRunLocally = true,
+        BatchPause = TimeSpan.Zero,
+        ColdSamplePause = TimeSpan.Zero,
+        MetricsAreImmediate = true,
+    };
+
+    public PlatformDescriptor Descriptor => Local;
     public IPlatform Create(PlatformContext context) => new LocalPlatform(context);
+    public SebsFunction RestoreFunction(JsonObject cached) => SebsFunction.Restore<LocalFunction>(cached, Local.Name);
 }

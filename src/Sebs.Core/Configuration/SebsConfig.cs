@@ -13,7 +13,8 @@ public sealed record RuntimeSpec(string Language, string Version, string Variant
 /// </summary>
 public sealed class SebsConfig
 {
-    public PlatformName Platform { get; set; } = PlatformName.Local;
+    /// <summary><c>deployment.name</c> as written; the cmdlets resolve it against the registered platforms (null: their default).</summary>
+    public string? Platform { get; set; }
     public bool UpdateCode { get; set; }
     public bool UpdateStorage { get; set; }
     public bool DownloadResults { get; set; }
@@ -28,17 +29,11 @@ public sealed class SebsConfig
     public string? SourcePath { get; set; }
     public JsonObject Raw { get; private set; } = new();
 
-    public JsonObject DeploymentSection(PlatformName platform) =>
-        Deployments.TryGetValue(platform.ToSebsName(), out var s) ? s : new JsonObject();
+    /// <summary>The <c>deployment.&lt;section&gt;</c> object (empty when absent).</summary>
+    public JsonObject DeploymentSection(string section) =>
+        Deployments.TryGetValue(section, out var s) ? s : new JsonObject();
 
-    public string Region(PlatformName platform) =>
-        DeploymentSection(platform)["region"]?.GetValue<string>() ?? platform switch
-        {
-            PlatformName.Aws => "us-east-1",
-            PlatformName.Azure => "westeurope",
-            PlatformName.Gcp => "europe-west1",
-            _ => "local",
-        };
+    public JsonObject DeploymentSection(PlatformName platform) => DeploymentSection(platform.ToSebsName());
 
     private static readonly JsonDocumentOptions DocOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
@@ -98,13 +93,7 @@ public sealed class SebsConfig
         if (root["deployment"] is JsonObject dep)
         {
             var name = Str(dep, "name", source);
-            if (name is not null)
-            {
-                if (!PlatformNames.TryParse(name, out var platform))
-                    throw new SebsException(SebsErrorIds.UnknownPlatform, SebsErrorKind.InvalidData,
-                        $"{source}: unknown platform '{name}' in deployment.name. Valid platforms: {string.Join(", ", PlatformNames.All)}.", target: source);
-                config.Platform = platform;
-            }
+            if (name is not null) config.Platform = name;
             foreach (var (key, value) in dep)
                 if (value is JsonObject section) config.Deployments[key] = section;
         }
@@ -129,7 +118,8 @@ public sealed class SebsConfig
         if (Runtime is not null)
             exp["runtime"] = new JsonObject { ["language"] = Runtime.Language, ["version"] = Runtime.Version, ["language-variant"] = Runtime.Variant };
         foreach (var (k, v) in Experiments) exp[k] = v.DeepClone();
-        var dep = new JsonObject { ["name"] = Platform.ToSebsName() };
+        var dep = new JsonObject();
+        if (Platform is not null) dep["name"] = Platform.ToLowerInvariant();
         foreach (var (k, v) in Deployments) dep[k] = SecretRedactor.Redact(v);
         return new JsonObject { ["experiments"] = exp, ["deployment"] = dep };
     }

@@ -47,7 +47,7 @@ public sealed class EvictionModelExperiment(EvictionModelSettings settings) : IE
         var address = await ClientAddress.ResolveAsync(s, ctx, ct).ConfigureAwait(false);
         var bind = PingPongInvocation.BindAddress(s, address);
 
-        var version = LanguageRuntimes.ResolveVersion(ctx.Platform.Name, ctx.Language, ctx.LanguageVersion);
+        var version = ctx.Platform.Descriptor.Runtimes.Resolve(ctx.Language, ctx.LanguageVersion, ctx.Log);
         var baseName = ctx.Platform.DefaultFunctionName(benchmark, LanguageRuntimes.NormalizeLanguage(ctx.Language), version);
         var copies = new List<(int Time, SebsFunction Function, IFunctionTrigger Trigger)>();
         foreach (var t in times)

@@ -29,7 +29,6 @@ public sealed class ExperimentContext
     public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;
 
     public IPlatform Platform => Runner.Platform;
-    public bool IsLocal => Platform.Name == PlatformName.Local;
 
     public InvokeRequest Request(Benchmark benchmark, string size, int? memory = null, string? functionName = null,
         IReadOnlyDictionary<string, string>? settings = null) => new()
@@ -88,7 +87,7 @@ public static class ClientAddress
             context.Log.Verbose($"Client address from {settings.AddressUrl}: {text}.");
             return text;
         }
-        if (context.IsLocal) return "127.0.0.1";
+        if (context.Platform.Descriptor.FunctionsRunLocally) return "127.0.0.1";
         throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidArgument,
             $"The functions on {context.Platform.Name} must reach a server on this machine: give its public address (-ServerAddress) " +
             "or a URL that answers with it (-AddressUrl). Inbound UDP/TCP to the server port must be open.");

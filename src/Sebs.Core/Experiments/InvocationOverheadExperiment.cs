@@ -108,7 +108,7 @@ public sealed class InvocationOverheadExperiment(InvocationOverheadSettings sett
         StreamWriter csv, ProgressTracker progress)
     {
         private readonly InvocationOverheadSettings _s = experiment.Settings;
-        private readonly TimeSpan _coldPause = TimeSpan.FromSeconds(ctx.IsLocal ? 0 : 1);
+        private readonly TimeSpan _coldPause = ctx.Platform.Descriptor.ColdSamplePause;
         private int _index;
 
         public required PingPongTarget Target { get; set; }

@@ -32,7 +32,7 @@ public sealed class PerfCostExperiment(PerfCostSettings settings) : IExperiment
         var benchmark = ctx.Catalog.Get(s.Benchmark);
         var folder = ctx.Folder(Name);
         var memories = s.MemorySizes.Length == 0 ? new int?[] { null } : s.MemorySizes.Select(m => (int?)m).ToArray();
-        var pause = TimeSpan.FromSeconds(s.BatchPauseSeconds ?? (ctx.IsLocal ? 0 : 5));
+        var pause = s.BatchPauseSeconds is { } pauseSeconds ? TimeSpan.FromSeconds(pauseSeconds) : ctx.Platform.Descriptor.BatchPause;
         var progress = new ProgressTracker(ctx.Progress, "Start-SebsExperiment perf-cost", memories.Length * s.Experiments.Length * s.Repetitions);
 
         using var journal = ResultsJournal.Open(Path.Combine(folder, "journal.jsonl"), append: true, ctx.Log);

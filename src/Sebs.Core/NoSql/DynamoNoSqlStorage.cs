@@ -39,7 +39,7 @@ public sealed class DynamoNoSqlStorage : NoSqlStorageBase, IDisposable
     /// <param name="functionEnvironment">What functions get besides the table names; default: the endpoint, region and keys
     /// (self-hosted stores). On AWS the execution role supplies credentials, so no keys go into functions.</param>
     public DynamoNoSqlStorage(DynamoEndpoint endpoint, string type, string resourceId, SebsCache? cache = null,
-        PlatformName platform = PlatformName.Local, HttpMessageHandler? handler = null, DynamoRequestSigner? signer = null,
+        PlatformName platform = default, HttpMessageHandler? handler = null, DynamoRequestSigner? signer = null,
         IReadOnlyDictionary<string, string>? functionEnvironment = null) : base(resourceId, cache, platform)
     {
         Endpoint = endpoint;

@@ -16,7 +16,7 @@ namespace Sebs.Core.NoSql;
 /// </summary>
 public sealed partial class EmbeddedNoSqlStorage : NoSqlStorageBase
 {
-    public EmbeddedNoSqlStorage(string root, string resourceId, SebsCache? cache = null, PlatformName platform = PlatformName.Local)
+    public EmbeddedNoSqlStorage(string root, string resourceId, SebsCache? cache = null, PlatformName platform = default)
         : base(resourceId, cache, platform)
     {
         Root = Path.GetFullPath(root);

@@ -8,7 +8,11 @@ namespace Sebs.Core.Packaging;
 
 /// <summary>What a build needs to know about the target beyond the benchmark.</summary>
 public sealed record PackageRequest(Benchmark Benchmark, PlatformName Platform, string Language, string LanguageVersion,
-    string Architecture = "x64", bool ForceRebuild = false);
+    string Architecture = "x64", bool ForceRebuild = false)
+{
+    /// <summary>How the platform lays out its packages (its wrappers, root files, generated files).</summary>
+    public required IPackageLayout Layout { get; init; }
+}
 
 /// <summary>
 /// Builds code packages as SeBS lays them out: the platform handler and dependency manifest at the root, the
@@ -18,23 +22,13 @@ public sealed record PackageRequest(Benchmark Benchmark, PlatformName Platform, 
 public sealed class CodePackageBuilder
 {
     private readonly SebsCache _cache;
-    private readonly string _wrappersRoot;
     private readonly ISebsLog _log;
 
-    /// <param name="wrappersRoot">The folder holding <c>&lt;platform&gt;/&lt;language&gt;/</c> wrapper files.</param>
-    public CodePackageBuilder(SebsCache cache, string wrappersRoot, ISebsLog? log = null)
+    public CodePackageBuilder(SebsCache cache, ISebsLog? log = null)
     {
         _cache = cache;
-        _wrappersRoot = wrappersRoot;
         _log = log ?? NullSebsLog.Instance;
     }
-
-    /// <summary>Files of the wrapper folder that go to the package root (the entry point); the rest go into function/.</summary>
-    private static bool IsRootWrapperFile(string fileName) =>
-        fileName.StartsWith("handler.", StringComparison.Ordinal) || fileName is "host.json" or "setup.py";
-
-    public string WrapperDirectory(PlatformName platform, string language) =>
-        Path.Combine(_wrappersRoot, platform.ToSebsName(), language);
 
     /// <param name="installerDescription">Where dependencies are installed (host, a run image): a package built for one does not serve the other.</param>
     public string ComputeHash(PackageRequest request, string installerDescription = "")
@@ -42,7 +36,7 @@ public sealed class CodePackageBuilder
         var b = request.Benchmark;
         var langDir = b.LanguagePath(request.Language);
         return PackageHasher.Hash(
-            new[] { (langDir, "code"), (WrapperDirectory(request.Platform, request.Language), "wrapper") },
+            new[] { (langDir, "code"), (request.Layout.WrapperDirectory(request.Language), "wrapper") },
             new[] { Path.Combine(b.Path, "init.sh"), Path.Combine(b.Path, "input.json"), Path.Combine(b.Path, "input.py"), Path.Combine(b.Path, "config.json") },
             new[] { request.Platform.ToSebsName(), request.Language, request.LanguageVersion, request.Architecture, installerDescription });
     }
@@ -118,7 +112,7 @@ public sealed class CodePackageBuilder
         if (File.Exists(Path.Combine(functionDir, manifest))) File.Move(Path.Combine(functionDir, manifest), rootManifest);
         else File.WriteAllText(rootManifest, request.Language == "nodejs" ? new JsonObject { ["name"] = "sebs-" + b.Name, ["version"] = "1.0.0", ["dependencies"] = new JsonObject() }.ToJsonString() : "");
 
-        var wrappers = WrapperDirectory(request.Platform, request.Language);
+        var wrappers = request.Layout.WrapperDirectory(request.Language);
         if (!Directory.Exists(wrappers))
             throw new SebsException(SebsErrorIds.PackageBuildFailed, SebsErrorKind.ObjectNotFound,
                 $"No {request.Language} wrapper for {request.Platform} at '{wrappers}'.");
@@ -126,7 +120,7 @@ public sealed class CodePackageBuilder
         {
             var name = Path.GetFileName(file);
             if (name.EndsWith(".md", StringComparison.OrdinalIgnoreCase)) continue;
-            var dest = IsRootWrapperFile(name) ? Path.Combine(packageDir, name) : Path.Combine(functionDir, name);
+            var dest = request.Layout.IsRootFile(name) ? Path.Combine(packageDir, name) : Path.Combine(functionDir, name);
             // Benchmark files win over wrapper files of the same name, as in SeBS.
             if (!File.Exists(dest)) File.Copy(file, dest);
         }
@@ -142,6 +136,7 @@ public sealed class CodePackageBuilder
         }
         var copiedInit = Path.Combine(functionDir, "init.sh");
         if (File.Exists(copiedInit)) File.Delete(copiedInit);
+        await request.Layout.CompleteAsync(packageDir, b, request.Language, request.LanguageVersion, ct).ConfigureAwait(false);
     }
 
     /// <summary>Benchmark sources without installed dependencies or bytecode (the package installs its own).</summary>

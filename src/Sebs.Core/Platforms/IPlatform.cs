@@ -7,18 +7,32 @@ namespace Sebs.Core.Platforms;
 
 /// <summary>
 /// One FaaS platform: deploys code packages as functions and hands out triggers. Each platform project
-/// (Local, Aws, Azure, Gcp) implements this with its own SDK/REST client; SeBS's faas.System is the model.
+/// (Local, Aws, Azure, Gcp, or one of a user's own) implements this with its own SDK/REST client; SeBS's
+/// faas.System is the model (sebs-reference §6).
 /// </summary>
 public interface IPlatform : IAsyncDisposable
 {
-    PlatformName Name { get; }
+    PlatformDescriptor Descriptor { get; }
+    PlatformName Name => Descriptor.Name;
     string Region { get; }
+
+    /// <summary>
+    /// SeBS's System.initialize: finds or creates what every function of this platform needs (resource id, buckets,
+    /// roles, resource groups), once per session, recording them in the cache. Idempotent and cheap when done.
+    /// </summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>Installs dependencies the way this platform's runtime needs them (its description goes into the package hash).</summary>
     Task<IDependencyInstaller> DependencyInstallerAsync(string language, string languageVersion, CancellationToken cancellationToken);
 
+    /// <summary>How this platform lays out a code package (its wrappers and any files the provider needs).</summary>
+    IPackageLayout PackageLayout { get; }
+
     /// <summary>The default function name for a benchmark and runtime (SeBS §6.3, without its typos).</summary>
     string DefaultFunctionName(Benchmark benchmark, string language, string languageVersion);
+
+    /// <summary>Restores a function this platform serialised into the cache, as its own function type.</summary>
+    SebsFunction RestoreFunction(JsonObject cached);
 
     /// <summary>Creates the function (or adopts an existing one of that name) running <paramref name="package"/>.</summary>
     Task<SebsFunction> CreateFunctionAsync(string name, CodePackage package, FunctionConfig config,
@@ -55,13 +69,25 @@ public interface IPlatform : IAsyncDisposable
 
     /// <summary>Provider-side metrics, or null when the platform has none.</summary>
     IMetricsSource? Metrics { get; }
+
+    /// <summary>
+    /// SeBS's cleanup_resources, made complete: everything Sebs created on this platform (functions and their URLs or
+    /// APIs, log groups, buckets, tables, roles, resource groups), found from the provider and the cache.
+    /// </summary>
+    IAsyncEnumerable<PlatformResource> ListResourcesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Deletes one resource <see cref="ListResourcesAsync"/> returned (and forgets it in the cache).</summary>
+    Task DeleteResourceAsync(PlatformResource resource, CancellationToken cancellationToken);
 }
 
 /// <summary>Invokes one function one way (HTTP or the provider SDK).</summary>
 public interface IFunctionTrigger
 {
     TriggerType Type { get; }
-    /// <summary>Invokes once. A failed invocation comes back as a failed result, not an exception.</summary>
+    /// <summary>
+    /// Invokes once. A failed invocation comes back as a failed result, not an exception; it is never retried here,
+    /// since a retried call does not measure one invocation (a throttled one is a failed result marked Throttled).
+    /// </summary>
     Task<ExecutionResult> InvokeAsync(JsonObject payload, CancellationToken cancellationToken);
 }
 
@@ -76,20 +102,27 @@ public interface IObjectStorage
     Task<IReadOnlyList<string>> ListAsync(string bucket, string prefix, CancellationToken cancellationToken);
 }
 
+/// <summary>Which invocations of which function to find provider metrics for: what the results themselves say.</summary>
+public sealed record MetricsQuery(string FunctionName, string Region, DateTime Begin, DateTime End);
+
 /// <summary>Provider-side times, billing and memory for invocations in a time window.</summary>
 public interface IMetricsSource
 {
     /// <summary>Fills provider times/billing/memory into the results (matched by request id) in place.</summary>
-    Task EnrichAsync(SebsFunction function, DateTime begin, DateTime end, IReadOnlyList<ExecutionResult> results, CancellationToken cancellationToken);
+    Task EnrichAsync(MetricsQuery query, IReadOnlyList<ExecutionResult> results, CancellationToken cancellationToken);
 }
 
 /// <summary>What a platform factory gets to build a platform instance.</summary>
+/// <param name="Log">Forwards to whichever operation runs now (see <see cref="Diagnostics.OperationLog"/>), never to one fixed cmdlet.</param>
+/// <param name="Options">Platform-specific options (<c>-PlatformOption @{...}</c>), by name without case.</param>
 public sealed record PlatformContext(Configuration.SebsConfig Config, Caching.SebsCache Cache, string ModuleRoot,
-    Diagnostics.ISebsLog Log, IReadOnlyDictionary<string, object?> Options);
+    Diagnostics.ISebsLog Log, IReadOnlyDictionary<string, object?> Options, string? Region = null);
 
 /// <summary>Implemented once per platform assembly; found by reflection when the assembly is loaded.</summary>
 public interface IPlatformFactory
 {
-    PlatformName Name { get; }
+    PlatformDescriptor Descriptor { get; }
     IPlatform Create(PlatformContext context);
+    /// <summary>Restores a function this platform serialised into the cache (SeBS's Function.deserialize), without credentials.</summary>
+    SebsFunction RestoreFunction(JsonObject cached);
 }

@@ -1,33 +1,30 @@
 namespace Sebs.Core.Platforms;
 
-/// <summary>The platforms Sebs deploys to. SeBS's lowercase names ("aws", "local", ...) parse too.</summary>
-public enum PlatformName
+/// <summary>
+/// A platform's name as its factory registers it ("Local", "Aws", ...). Core knows no platform by name: this is just
+/// the key platforms register under. It compares without case, so SeBS's lowercase names ("aws") match.
+/// </summary>
+public readonly struct PlatformName : IEquatable<PlatformName>
 {
-    Local,
-    Aws,
-    Azure,
-    Gcp,
-}
+    private readonly string? _value;
 
-public static class PlatformNames
-{
-    public static IReadOnlyList<string> All { get; } = Enum.GetNames<PlatformName>();
-
-    public static bool TryParse(string? value, out PlatformName platform)
+    public PlatformName(string value)
     {
-        platform = default;
-        if (string.IsNullOrWhiteSpace(value)) return false;
-        // Enum.TryParse accepts numbers ("1"); a platform is only ever named.
-        if (char.IsDigit(value.Trim()[0])) return false;
-        return Enum.TryParse(value.Trim(), ignoreCase: true, out platform) && Enum.IsDefined(platform);
+        if (string.IsNullOrWhiteSpace(value) || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            throw new ArgumentException($"A platform name is letters, digits, '-' and '_', not '{value}'.", nameof(value));
+        _value = value;
     }
 
-    public static PlatformName Parse(string? value) =>
-        TryParse(value, out var p)
-            ? p
-            : throw new SebsException(SebsErrorIds.UnknownPlatform, SebsErrorKind.InvalidArgument,
-                $"Unknown platform '{value}'. Valid platforms: {string.Join(", ", All)}.");
+    public string Value => _value ?? "";
+    public bool IsEmpty => string.IsNullOrEmpty(_value);
 
-    /// <summary>The name SeBS writes into its JSON files ("aws", "local", ...).</summary>
-    public static string ToSebsName(this PlatformName platform) => platform.ToString().ToLowerInvariant();
+    /// <summary>The name SeBS writes into its JSON files and cache ("aws", "local", ...).</summary>
+    public string ToSebsName() => Value.ToLowerInvariant();
+
+    public bool Equals(PlatformName other) => string.Equals(Value, other.Value, StringComparison.OrdinalIgnoreCase);
+    public override bool Equals(object? obj) => obj is PlatformName other && Equals(other);
+    public override int GetHashCode() => StringComparer.OrdinalIgnoreCase.GetHashCode(Value);
+    public override string ToString() => Value;
+    public static bool operator ==(PlatformName a, PlatformName b) => a.Equals(b);
+    public static bool operator !=(PlatformName a, PlatformName b) => !a.Equals(b);
 }

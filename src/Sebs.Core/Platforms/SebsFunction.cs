@@ -27,22 +27,24 @@ public sealed record FunctionConfig(int MemoryMB, int TimeoutSeconds, string Lan
         o["architecture"]?.GetValue<string>() ?? "x64");
 }
 
-/// <summary>A deployed function on some platform, with what is needed to find and invoke it again.</summary>
-public sealed class SebsFunction
+/// <summary>
+/// A deployed function on some platform, with what is needed to find and invoke it again. Platforms derive their own
+/// function type with the state they need (ARN, app name, sandbox, trigger URLs and keys) and serialise it themselves
+/// (SeBS: each platform's Function.serialize/deserialize); Core sees only this part.
+/// </summary>
+public class SebsFunction
 {
-    public required string Name { get; init; }
-    public required string Benchmark { get; init; }
-    public required PlatformName Platform { get; init; }
-    public string Region { get; init; } = "";
-    public required FunctionConfig Config { get; set; }
+    public string Name { get; set; } = "";
+    public string Benchmark { get; set; } = "";
+    public PlatformName Platform { get; set; }
+    public string Region { get; set; } = "";
+    public FunctionConfig Config { get; set; } = new(128, 60, "python", "");
     /// <summary>Hash of the code package the function runs.</summary>
     public string CodeHash { get; set; } = "";
     /// <summary>HTTP endpoint, when it has one.</summary>
     public string? Url { get; set; }
-    /// <summary>Platform-specific handles (container id, pid, ARN, ...), serialised into the cache with the function.</summary>
-    public JsonObject Properties { get; init; } = new();
-    public List<TriggerType> Triggers { get; init; } = new() { TriggerType.Http };
-    /// <summary>Whether the function's sandbox answers right now (set by Get-SebsFunction).</summary>
+    public List<TriggerType> Triggers { get; set; } = new() { TriggerType.Http };
+    /// <summary>Whether the function's sandbox answers right now (set by Get-SebsFunction where the platform can tell).</summary>
     public bool? IsRunning { get; set; }
 
     public string Language => Config.Language;
@@ -50,7 +52,9 @@ public sealed class SebsFunction
     public int MemoryMB => Config.MemoryMB;
     public int TimeoutSeconds => Config.TimeoutSeconds;
 
-    /// <summary>SeBS's Function.serialize() shape plus the platform's properties.</summary>
+    private static readonly HashSet<string> CommonKeys = new() { "name", "hash", "benchmark", "config", "triggers", "platform", "region", "url" };
+
+    /// <summary>SeBS's Function.serialize() shape plus the platform's own state.</summary>
     public JsonObject ToJson()
     {
         var o = new JsonObject
@@ -69,30 +73,42 @@ public sealed class SebsFunction
             ["region"] = Region,
         };
         if (Url is not null) o["url"] = Url;
-        foreach (var (k, v) in Properties) o[k] = v?.DeepClone();
+        var state = new JsonObject();
+        WriteState(state);
+        foreach (var (k, v) in state)
+        {
+            if (CommonKeys.Contains(k)) throw new InvalidOperationException($"{GetType().Name} writes the common key '{k}' as its state.");
+            o[k] = v?.DeepClone();
+        }
         return o;
     }
 
-    public static SebsFunction FromJson(JsonObject o, PlatformName platform)
+    /// <summary>Writes the platform's own state next to SeBS's fields (keys other than the common ones).</summary>
+    protected virtual void WriteState(JsonObject state) { }
+
+    /// <summary>Reads the platform's own state back (the counterpart of <see cref="WriteState"/>).</summary>
+    protected virtual void ReadState(JsonObject cached) { }
+
+    /// <summary>Restores a function of a platform's type from its cache entry: the common fields, then its state.</summary>
+    public static T Restore<T>(JsonObject o, PlatformName platform) where T : SebsFunction, new()
     {
-        var known = new HashSet<string> { "name", "hash", "benchmark", "config", "triggers", "platform", "region", "url" };
-        var props = new JsonObject();
-        foreach (var (k, v) in o) if (!known.Contains(k)) props[k] = v?.DeepClone();
         var triggers = (o["triggers"] as JsonArray)?.Select(t => t?["type"]?.GetValue<string>() == "Library" ? TriggerType.Library : TriggerType.Http).Distinct().ToList()
             ?? new List<TriggerType> { TriggerType.Http };
-        return new SebsFunction
+        var function = new T
         {
-            Name = o["name"]!.GetValue<string>(),
+            Name = o["name"]?.GetValue<string>() ?? throw new SebsException(SebsErrorIds.CacheCorrupt, SebsErrorKind.InvalidData, "A cached function has no name."),
             Benchmark = o["benchmark"]?.GetValue<string>() ?? "",
             Platform = platform,
             Region = o["region"]?.GetValue<string>() ?? "",
             Config = o["config"] is JsonObject c ? FunctionConfig.FromJson(c) : new FunctionConfig(128, 60, "python", ""),
             CodeHash = o["hash"]?.GetValue<string>() ?? "",
             Url = o["url"]?.GetValue<string>(),
-            Properties = props,
             Triggers = triggers,
         };
+        function.ReadState(o);
+        return function;
     }
 
+    /// <summary>A copy of the common part and (for derived types) the state, through the cache shape.</summary>
     public override string ToString() => $"{Name} ({Platform})";
 }

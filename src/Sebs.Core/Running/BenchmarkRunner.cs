@@ -34,9 +34,9 @@ public sealed class BenchmarkRunner
     public async Task<CodePackage> BuildAsync(InvokeRequest request, CancellationToken ct)
     {
         var language = LanguageRuntimes.NormalizeLanguage(request.Language);
-        var version = LanguageRuntimes.ResolveVersion(_platform.Name, language, request.LanguageVersion);
+        var version = _platform.Descriptor.Runtimes.Resolve(language, request.LanguageVersion, _log);
         var installer = await _platform.DependencyInstallerAsync(language, version, ct).ConfigureAwait(false);
-        return await _builder.BuildAsync(new PackageRequest(request.Benchmark, _platform.Name, language, version, request.Architecture, request.UpdateCode),
+        return await _builder.BuildAsync(new PackageRequest(request.Benchmark, _platform.Name, language, version, request.Architecture, request.UpdateCode) { Layout = _platform.PackageLayout },
             installer, ct).ConfigureAwait(false);
     }
 
@@ -53,7 +53,7 @@ public sealed class BenchmarkRunner
         SebsFunction? function = null;
         if (_cache.GetFunction(b.Name, _platform.Name, package.Language, name) is { } cachedJson)
         {
-            var cached = SebsFunction.FromJson(cachedJson, _platform.Name);
+            var cached = _platform.RestoreFunction(cachedJson);
             if (await _platform.ReattachAsync(cached, ct).ConfigureAwait(false)) function = cached;
             else _log.Verbose($"Cached function {name} is gone; creating it again.");
         }

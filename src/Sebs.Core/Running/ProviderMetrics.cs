@@ -16,14 +16,15 @@ public static class ProviderMetrics
         if (platform.Metrics is not { } metrics || results.Count == 0) return;
         var begin = results.Min(r => r.Times.ClientBegin);
         var end = results.Max(r => r.Times.ClientEnd);
-        var local = platform.Name == PlatformName.Local;
+        // Local memory describes every result and is there at once; cloud logs lag and are read again for those still missing.
+        var local = platform.Descriptor.MetricsAreImmediate;
         for (var attempt = 1; ; attempt++)
         {
             var missing = results.Where(r => !r.Failed && r.ProviderTimes.ExecutionMicroseconds == 0).ToList();
             if (missing.Count == 0 && !local) return;
             try
             {
-                await metrics.EnrichAsync(function, begin, end, local ? results : missing, ct).ConfigureAwait(false);
+                await metrics.EnrichAsync(new MetricsQuery(function.Name, function.Region, begin, end), local ? results : missing, ct).ConfigureAwait(false);
             }
             catch (SebsException ex)
             {

@@ -124,7 +124,7 @@ public sealed class RegressionSuite
         {
             _log.Verbose($"Regression: starting {c}.");
             // Known before anything can fail, so a case that never ran still says which runtime it was for.
-            result.LanguageVersion = LanguageRuntimes.ResolveVersion(_runner.Platform.Name, c.Language, _options.LanguageVersion);
+            result.LanguageVersion = _runner.Platform.Descriptor.Runtimes.Resolve(c.Language, _options.LanguageVersion);
             var request = new InvokeRequest
             {
                 Benchmark = c.Benchmark,

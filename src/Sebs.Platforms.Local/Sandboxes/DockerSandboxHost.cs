@@ -182,6 +182,17 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
         catch (DockerContainerNotFoundException) { }
     }
 
+    /// <summary>Containers Sebs started for functions (label sebs.function), running or not: what clean-up must find.</summary>
+    public async Task<IReadOnlyList<(string Id, string Function, string State)>> ListFunctionContainersAsync(CancellationToken ct)
+    {
+        var list = await _client.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { ["sebs.function"] = true } },
+        }, ct).ConfigureAwait(false);
+        return list.Select(c => (c.ID, c.Labels.TryGetValue("sebs.function", out var f) ? f : "", c.State ?? "")).ToList();
+    }
+
     public async Task<bool> ExistsAsync(SandboxInstance instance, CancellationToken ct)
     {
         try

@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+using Sebs.Core.Platforms;
+
+namespace Sebs.Platforms.Aws;
+
+/// <summary>A Lambda function (SeBS's LambdaFunction): its ARN, runtime, execution role and Function URL.</summary>
+public sealed class AwsFunction : SebsFunction
+{
+    public string? Arn { get; set; }
+    /// <summary>Lambda's runtime id (python3.12, nodejs22.x).</summary>
+    public string? Runtime { get; set; }
+    public string? Role { get; set; }
+    public string? FunctionUrl { get; set; }
+
+    protected override void WriteState(JsonObject state)
+    {
+        state["arn"] = Arn;
+        state["runtime"] = Runtime;
+        state["role"] = Role;
+        if (FunctionUrl is not null) state["function_url"] = FunctionUrl;
+    }
+
+    protected override void ReadState(JsonObject cached)
+    {
+        Arn = cached["arn"]?.GetValue<string>();
+        Runtime = cached["runtime"]?.GetValue<string>();
+        Role = cached["role"]?.GetValue<string>();
+        FunctionUrl = cached["function_url"]?.GetValue<string>();
+    }
+}
