@@ -499,6 +499,11 @@ public sealed class LocalPlatformFactory : IPlatformFactory
             ["nodejs"] = new RuntimeVersion[] { new("18"), new("14"), new("16"), new("20"), new("22") },
         }, new[] { "x64", "arm64" }),
         DefaultRegion = "local",
+        Options = new[]
+        {
+            new PlatformOption("Sandbox", "Auto (Docker when an engine answers and the run image exists, else a host process), Process or Docker.",
+                new[] { "Auto", "Process", "Docker" }, "Auto"),
+        },
         FunctionsRunLocally = true,
         BatchPause = TimeSpan.Zero,
         ColdSamplePause = TimeSpan.Zero,

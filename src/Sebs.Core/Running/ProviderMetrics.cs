@@ -10,9 +10,15 @@ namespace Sebs.Core.Running;
 /// </summary>
 public static class ProviderMetrics
 {
-    public static async Task EnrichAsync(IPlatform platform, SebsFunction function, IReadOnlyList<ExecutionResult> results, ISebsLog log,
+    public static Task EnrichAsync(IPlatform platform, SebsFunction function, IReadOnlyList<ExecutionResult> results, ISebsLog log,
+        CancellationToken ct, int attempts = 4, TimeSpan? wait = null) =>
+        EnrichAsync(platform, function.Name, results, log, ct, attempts, wait);
+
+    /// <summary>The same from results alone: their function name, region and time span say what to look for.</summary>
+    public static async Task EnrichAsync(IPlatform platform, string functionName, IReadOnlyList<ExecutionResult> results, ISebsLog log,
         CancellationToken ct, int attempts = 4, TimeSpan? wait = null)
     {
+        var region = results.Select(r => r.Region).FirstOrDefault(r => !string.IsNullOrEmpty(r)) ?? platform.Region;
         if (platform.Metrics is not { } metrics || results.Count == 0) return;
         var begin = results.Min(r => r.Times.ClientBegin);
         var end = results.Max(r => r.Times.ClientEnd);
@@ -24,11 +30,11 @@ public static class ProviderMetrics
             if (missing.Count == 0 && !local) return;
             try
             {
-                await metrics.EnrichAsync(new MetricsQuery(function.Name, function.Region, begin, end), local ? results : missing, ct).ConfigureAwait(false);
+                await metrics.EnrichAsync(new MetricsQuery(functionName, region, begin, end), local ? results : missing, ct).ConfigureAwait(false);
             }
             catch (SebsException ex)
             {
-                log.Warning($"Provider metrics of {function.Name} could not be read: {ex.Message}");
+                log.Warning($"Provider metrics of {functionName} could not be read: {ex.Message}");
                 return;
             }
             if (local) return;
@@ -36,10 +42,10 @@ public static class ProviderMetrics
             if (left == 0) return;
             if (attempt >= attempts)
             {
-                log.Warning($"Provider metrics of {function.Name}: {left} of {results.Count} results have none after {attempt} reads of the logs.");
+                log.Warning($"Provider metrics of {functionName}: {left} of {results.Count} results have none after {attempt} reads of the logs.");
                 return;
             }
-            log.Verbose($"Provider metrics of {function.Name}: {left} results still without, reading the logs again.");
+            log.Verbose($"Provider metrics of {functionName}: {left} results still without, reading the logs again.");
             await Task.Delay(wait ?? TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
         }
     }
