@@ -8,6 +8,8 @@ using Sebs.Core.Benchmarks;
 using Sebs.Core.Diagnostics;
 using Sebs.Core.Invocation;
 using Sebs.Core.NoSql;
+using Sebs.Core.Http;
+using Sebs.NoSql.DynamoDb;
 using Sebs.Core.Packaging;
 using Sebs.Core.Platforms;
 using Sebs.Core.Results;
@@ -50,19 +52,21 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         });
         _storage = new S3Storage(Settings, credentials, $"sebs-benchmarks-{ResourceId}");
         _roleArn = Settings.LambdaRoleArn;
+        _logs = new LogGroupsClient(_api);
+        _sts = new StsIdentity(Settings, credentials);
         Metrics = new CloudWatchLogsMetrics(_api);
-        // DynamoDB tables (SeBS: PAY_PER_REQUEST, string HASH/RANGE keys), requests signed like every other call here;
-        // functions get only the table names: the execution role gives them access.
-        var dynamo = Settings.Endpoint("dynamodb");
-        _noSql = new DynamoNoSqlStorage(new DynamoEndpoint(dynamo.ToString().TrimEnd('/'), "", "", Region), "dynamodb", ResourceId,
-            context.Cache, Descriptor.Name, signer: (request, ct) => _api.SignAsync(request, Region, "dynamodb", ct),
-            functionEnvironment: new Dictionary<string, string>())
+        // DynamoDB tables (SeBS: PAY_PER_REQUEST, string HASH/RANGE keys) through AWSSDK.DynamoDBv2 with the session's
+        // credentials; functions get only the table names: the execution role gives them access.
+        _noSql = new DynamoDbNoSqlStorage(Settings.Endpoints.TryGetValue("dynamodb", out var dynamo) ? dynamo : null, Region, credentials,
+            "dynamodb", ResourceId, new Dictionary<string, string>(), context.Cache, Descriptor.Name)
         {
             TableTimeout = Settings.StateTimeout,
         };
     }
 
-    private readonly DynamoNoSqlStorage _noSql;
+    private readonly LogGroupsClient _logs;
+    private readonly StsIdentity _sts;
+    private readonly DynamoDbNoSqlStorage _noSql;
     public INoSqlStorage? NoSql => _noSql;
 
     public AwsSettings Settings { get; }
@@ -74,6 +78,41 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
 
     /// <summary>SeBS's initialize: the execution role (found or created once, cached per account).</summary>
     public async Task InitializeAsync(CancellationToken ct) => await RoleArnAsync(ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// The account the credentials belong to (STS), checked once against the cache's: a role and functions cached for
+    /// another account (other credentials, another profile) are not reused; the cache starts afresh for this one.
+    /// </summary>
+    private async Task EnsureSameAccountAsync(CancellationToken ct)
+    {
+        if (_accountChecked) return;
+        var account = await _sts.AccountIdAsync(ct).ConfigureAwait(false);
+        string? previous = null;
+        _context.Cache.UpdatePlatformResources(Descriptor.Name, r =>
+        {
+            // Caches written before the account was recorded still name it in the role's ARN (arn:aws:iam::<account>:role/...).
+            previous = r["account-id"]?.GetValue<string>() ?? (r["lambda-role"]?.GetValue<string>()?.Split(':') is { Length: > 4 } arn ? arn[4] : null);
+            if (previous is { Length: > 0 } && previous != account) r.Remove("lambda-role");
+            r["account-id"] = account;
+            return 0;
+        });
+        if (previous is { Length: > 0 } && previous != account)
+        {
+            _context.Log.Warning($"The cache describes AWS account {previous}, these credentials belong to {account}: its role and functions are not reused.");
+            foreach (var benchmark in _context.Cache.Benchmarks())
+                foreach (var json in _context.Cache.GetFunctions(benchmark, Descriptor.Name))
+                {
+                    var f = RestoreFunction(json);
+                    _context.Cache.RemoveFunction(f.Benchmark, Descriptor.Name, f.Language, f.Name);
+                }
+        }
+        AccountId = account;
+        _accountChecked = true;
+    }
+
+    private bool _accountChecked;
+    /// <summary>The account of the credentials, once checked.</summary>
+    public string? AccountId { get; private set; }
     public IObjectStorage Storage => _storage;
     public IMetricsSource? Metrics { get; }
     private string Architecture => _context.Config.Architecture;
@@ -172,28 +211,15 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
             $"AWS functions have Library and Http triggers, not {type}.", target: function.Name),
     };
 
-    /// <summary>The functions this cache deployed (with their log groups); the remaining kinds come with the clean-up work on AWS.</summary>
-    public async IAsyncEnumerable<PlatformResource> ListResourcesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        foreach (var benchmark in _context.Cache.Benchmarks())
-            foreach (var json in _context.Cache.GetFunctions(benchmark, Descriptor.Name))
-            {
-                var f = (AwsFunction)RestoreFunction(json);
-                if (await _lambda.GetConfigurationAsync(f.Name, ct).ConfigureAwait(false) is null) continue;
-                yield return new PlatformResource(Descriptor.Name, "function", f.Name, $"{benchmark}/{f.Language}/{f.Name}", Region, f.Arn);
-            }
-    }
+    /// <summary>Everything Sebs created in this account and region for this resource id (see <see cref="AwsResources"/>).</summary>
+    public IAsyncEnumerable<PlatformResource> ListResourcesAsync(CancellationToken ct) => Resources.ListAsync(ct);
 
-    public async Task DeleteResourceAsync(PlatformResource resource, CancellationToken ct)
-    {
-        var parts = resource.Id.Split('/', 3);
-        if (resource.Kind == "function" && parts.Length == 3 && _context.Cache.GetFunction(parts[0], Descriptor.Name, parts[1], parts[2]) is { } json)
-            await DeleteFunctionAsync(RestoreFunction(json), ct).ConfigureAwait(false);
-        else if (resource.Kind == "function")
-            await _lambda.DeleteAsync(resource.Name, ct).ConfigureAwait(false);
-        else
-            throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument, $"AWS has no resources of kind {resource.Kind} here.", target: resource.Name);
-    }
+    public Task DeleteResourceAsync(PlatformResource resource, CancellationToken ct) => Resources.DeleteAsync(resource, ct);
+
+    private AwsResources Resources => new(this, _context, _lambda, _logs, _storage, _noSql, _iam, DeploymentBucket);
+
+    /// <summary>The role this platform creates (SeBS's sebs-lambda-role), for the clean-up.</summary>
+    internal string RoleName => Settings.RoleName;
 
     private async Task AttachUrlAsync(SebsFunction function, CancellationToken ct)
     {
@@ -218,6 +244,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         try
         {
             if (_roleArn is not null) return _roleArn;
+            await EnsureSameAccountAsync(ct).ConfigureAwait(false);
             var cached = _context.Cache.GetPlatformResources(Descriptor.Name)["lambda-role"]?.GetValue<string>();
             _roleArn = cached is { Length: > 0 } ? cached : await _iam.EnsureRoleAsync(Settings.RoleName, ct).ConfigureAwait(false);
             var arn = _roleArn;
@@ -291,12 +318,13 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
         result.Billing.MemoryMB = function.MemoryMB;
         result.Times.ClientBegin = DateTime.Now;
         var sw = Stopwatch.StartNew();
-        AwsResponse response;
+        ControlPlaneResponse response;
         try
         {
+            // A measurement: sent once (Retry: false), never retried by the pipeline.
             response = await lambda.InvokeAsync(function.Name, payload, TimeSpan.FromSeconds(function.TimeoutSeconds + 30), ct).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (SebsException ex) when (ex.Kind == SebsErrorKind.OperationTimeout && !ct.IsCancellationRequested)
         {
             Finish(result, sw);
             result.TimedOut = true;
@@ -319,8 +347,12 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
         }
         if (!response.Ok)
         {
-            var (code, message) = AwsApiClient.ErrorOf(response);
-            return Fail(result, $"Invoke failed: {code} (HTTP {(int)response.Status}): {message}");
+            var (code, message) = AwsErrors.ErrorOf(response);
+            // 429 TooManyRequestsException: the account's (or function's reserved) concurrency is used up. A failed
+            // sample marked as throttled, not a measurement and not a crash of the run (seam rule for measured calls).
+            result.Throttled = (int)response.Status == 429 || code == "TooManyRequestsException";
+            return Fail(result, $"Invoke failed: {code} (HTTP {(int)response.Status}): {message}" +
+                (result.Throttled ? (response.RetryAfter is { } wait ? $" (throttled; Lambda asks to wait {wait.TotalSeconds:0} s)" : " (throttled)") : ""));
         }
         JsonNode? body;
         try { body = JsonNode.Parse(response.Body); }
@@ -379,14 +411,36 @@ public sealed class AwsPlatformFactory : IPlatformFactory
     {
         Name = new PlatformName("Aws"),
         Aliases = new[] { "lambda", "aws-lambda" },
+        // Lambda's runtime table (docs: lambda-runtimes, "Supported runtimes" / "Deprecated runtimes"), first = default.
+        // After "Deprecation" Lambda no longer patches a runtime (a warning); after "Block function create" it refuses
+        // new functions with it (an error).
         Runtimes = new RuntimeTable("Aws", new Dictionary<string, RuntimeVersion[]>
         {
-            ["python"] = new RuntimeVersion[] { new("3.11"), new("3.9"), new("3.10"), new("3.12"), new("3.13") },
-            ["nodejs"] = new RuntimeVersion[] { new("20"), new("22"), new("24") },
+            ["python"] = new RuntimeVersion[]
+            {
+                new("3.13", Deprecated: new DateOnly(2029, 6, 30), Note: "Amazon Linux 2023"),
+                new("3.14", Deprecated: new DateOnly(2029, 6, 30), Note: "Amazon Linux 2023"),
+                new("3.12", Deprecated: new DateOnly(2028, 10, 31), Note: "Amazon Linux 2023"),
+                new("3.11", Deprecated: new DateOnly(2026, 6, 30), Blocked: new DateOnly(2026, 7, 31), Note: "Amazon Linux 2"),
+                new("3.10", Deprecated: new DateOnly(2026, 6, 30), Blocked: new DateOnly(2026, 7, 31), Note: "Amazon Linux 2"),
+                new("3.9", Deprecated: new DateOnly(2025, 12, 15), Blocked: new DateOnly(2026, 6, 1), Note: "Amazon Linux 2"),
+            },
+            ["nodejs"] = new RuntimeVersion[]
+            {
+                new("22", Deprecated: new DateOnly(2027, 4, 30), Note: "Amazon Linux 2023"),
+                new("24", Deprecated: new DateOnly(2028, 4, 30), Note: "Amazon Linux 2023"),
+                new("20", Deprecated: new DateOnly(2026, 4, 30), Blocked: new DateOnly(2026, 6, 1), Note: "Node.js 20 reached end of life in April 2026"),
+            },
         }, new[] { "x64", "arm64" }),
         DefaultRegion = "us-east-1",
         CredentialVariables = new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" },
         Triggers = new[] { TriggerType.Library, TriggerType.Http },
+        Options = new[]
+        {
+            new PlatformOption(AwsResources.RemoveRoleOption,
+                "Remove-SebsResource also deletes the execution role (sebs-lambda-role), which other resource ids of the account may share.",
+                new[] { "true", "false" }, "false"),
+        },
     };
 
     public PlatformDescriptor Descriptor => Aws;

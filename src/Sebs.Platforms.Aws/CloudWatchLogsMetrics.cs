@@ -47,7 +47,7 @@ public sealed class CloudWatchLogsMetrics(AwsApiClient api) : IMetricsSource
             {
                 page = await api.JsonTargetAsync("logs", "Logs_20140328.FilterLogEvents", request, ct).ConfigureAwait(false);
             }
-            catch (AwsRequestException ex) when (ex.Code == "ResourceNotFoundException")
+            catch (Sebs.Core.Http.CloudRequestException ex) when (ex.Code == "ResourceNotFoundException")
             {
                 yield break;   // the log group appears with the first invocation's logs: nothing yet
             }
