@@ -116,6 +116,9 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     public IObjectStorage Storage => _storage;
     public IMetricsSource? Metrics { get; }
     private string Architecture => _context.Config.Architecture;
+    /// <summary>The LogFormat option (Text or JSON), null when not given.</summary>
+    private string? LogFormat => _context.Options.TryGetValue(AwsPlatformFactory.LogFormatOption, out var v) && v?.ToString() is { Length: > 0 } f
+        ? (string.Equals(f, "json", StringComparison.OrdinalIgnoreCase) ? "JSON" : "Text") : null;
     private string DeploymentBucket => $"sebs-deployment-{ResourceId}";
 
     public Task<IDependencyInstaller> DependencyInstallerAsync(string language, string languageVersion, CancellationToken ct) =>
@@ -151,7 +154,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
             var role = await RoleArnAsync(ct).ConfigureAwait(false);
             var code = await CodeAsync(package, ct).ConfigureAwait(false);
             var created = await _lambda.CreateAsync(new LambdaFunctionSpec(name, LambdaClient.RuntimeName(config.Language, config.LanguageVersion), role,
-                "handler.handler", config.MemoryMB, config.TimeoutSeconds, config.Architecture, environment, code), ct).ConfigureAwait(false);
+                "handler.handler", config.MemoryMB, config.TimeoutSeconds, config.Architecture, environment, code) { LogFormat = LogFormat }, ct).ConfigureAwait(false);
             Describe(function, created);
             await _lambda.WaitActiveAsync(name, ct).ConfigureAwait(false);
         }
@@ -336,14 +339,11 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
             return Fail(result, ex.Message);
         }
         Finish(result, sw);
-        if (response.Header("x-amz-log-result") is { Length: > 0 } tail)
+        var log = response.Header("x-amz-log-result") is { Length: > 0 } tail ? Encoding.UTF8.GetString(Convert.FromBase64String(tail)) : "";
+        if (LambdaReport.ParseAll(log).LastOrDefault() is { } report)
         {
-            var log = Encoding.UTF8.GetString(Convert.FromBase64String(tail));
-            if (LambdaReport.ParseAll(log).LastOrDefault() is { } report)
-            {
-                report.ApplyTo(result);
-                result.RequestId = report.RequestId;
-            }
+            report.ApplyTo(result);
+            result.RequestId = report.RequestId;
         }
         if (!response.Ok)
         {
@@ -362,12 +362,23 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
             // An unhandled error or a timeout: Lambda answers {errorMessage, errorType, stackTrace}.
             if (body is JsonObject o && o["errorMessage"] is { } message)
             {
-                result.TimedOut = message.ToString().Contains("timed out", StringComparison.OrdinalIgnoreCase);
-                return Fail(result, $"{o["errorType"]?.ToString() ?? kind}: {message}");
+                result.TimedOut |= message.ToString().Contains("timed out", StringComparison.OrdinalIgnoreCase);
+                // The function's own log lines of this invocation (the tail), so the failure explains itself.
+                return Fail(result, $"{o["errorType"]?.ToString() ?? kind}: {message}" + FunctionLog(log));
             }
         }
         WrapperOutput.Apply(result, body);
         return result;
+    }
+
+    /// <summary>The tail's lines that are the function's (not START/END/REPORT or platform records), last 20, for a failed invocation's message.</summary>
+    internal static string FunctionLog(string tail)
+    {
+        var lines = tail.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => !l.StartsWith("START RequestId:", StringComparison.Ordinal) && !l.StartsWith("END RequestId:", StringComparison.Ordinal)
+                && LambdaReport.Parse(l) is null && !l.Contains("\"type\":\"platform.", StringComparison.Ordinal))
+            .TakeLast(20).ToList();
+        return lines.Count == 0 ? "" : "\nFunction log:\n" + string.Join('\n', lines);
     }
 
     private static void Finish(ExecutionResult result, Stopwatch sw)
@@ -398,6 +409,10 @@ internal sealed class LambdaUrlTrigger(string url, SebsFunction function) : IFun
     {
         var result = await _http.InvokeAsync(payload, ct).ConfigureAwait(false);
         result.Billing.MemoryMB = function.MemoryMB;
+        // A public URL answers 403 until its resource-based permission has propagated (seconds to minutes after
+        // deployment): a failed sample that says why, not a measurement and not the end of the run.
+        if (result.Failed && result.ErrorMessage?.StartsWith("HTTP 403", StringComparison.Ordinal) == true)
+            result.ErrorMessage += " (the Function URL's public permission may still be propagating after deployment; later samples succeed once it has)";
         return result;
     }
 
@@ -437,12 +452,16 @@ public sealed class AwsPlatformFactory : IPlatformFactory
         Triggers = new[] { TriggerType.Library, TriggerType.Http },
         Options = new[]
         {
+            new PlatformOption(LogFormatOption,
+                "Lambda's log format of new functions (LoggingConfig.LogFormat): Text (REPORT lines) or JSON (platform.report records).",
+                new[] { "Text", "JSON" }, "Text"),
             new PlatformOption(AwsResources.RemoveRoleOption,
                 "Remove-SebsResource also deletes the execution role (sebs-lambda-role), which other resource ids of the account may share.",
                 new[] { "true", "false" }, "false"),
         },
     };
 
+    public const string LogFormatOption = "LogFormat";
     public PlatformDescriptor Descriptor => Aws;
     public IPlatform Create(PlatformContext context) => new AwsPlatform(context);
     public SebsFunction RestoreFunction(JsonObject cached) => SebsFunction.Restore<AwsFunction>(cached, Aws.Name);

@@ -38,7 +38,7 @@ public sealed class CloudWatchLogsMetrics(AwsApiClient api) : IMetricsSource
                 ["logGroupName"] = "/aws/lambda/" + functionName,
                 ["startTime"] = new DateTimeOffset(begin.ToUniversalTime()).ToUnixTimeMilliseconds() - 1000,
                 ["endTime"] = new DateTimeOffset(end.ToUniversalTime()).ToUnixTimeMilliseconds() + 1000,
-                ["filterPattern"] = "\"REPORT RequestId\"",
+                ["filterPattern"] = LambdaReport.FilterPattern,
             };
             if (token is not null) request["nextToken"] = token;
             if (++pages > MaxPages) yield break;

@@ -8,7 +8,11 @@ namespace Sebs.Platforms.Aws;
 
 /// <summary>What CreateFunction needs (Lambda API 2015-03-31).</summary>
 public sealed record LambdaFunctionSpec(string Name, string Runtime, string RoleArn, string Handler, int MemoryMB, int TimeoutSeconds,
-    string Architecture, IReadOnlyDictionary<string, string> Environment, LambdaCode Code);
+    string Architecture, IReadOnlyDictionary<string, string> Environment, LambdaCode Code)
+{
+    /// <summary>LoggingConfig.LogFormat: Text or JSON; null leaves Lambda's default (Text).</summary>
+    public string? LogFormat { get; init; }
+}
 
 /// <summary>A code package: inline zip bytes, or an object in S3.</summary>
 public sealed record LambdaCode(byte[]? ZipFile, string? S3Bucket = null, string? S3Key = null)
@@ -39,6 +43,7 @@ public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
             ["PackageType"] = "Zip",
             ["Environment"] = new JsonObject { ["Variables"] = ToJson(spec.Environment) },
         };
+        if (spec.LogFormat is { } format) body["LoggingConfig"] = new JsonObject { ["LogFormat"] = format };
         // A role created moments ago is not yet assumable by Lambda ("cannot be assumed"): the pipeline retries that (AwsErrors).
         return (await api.RestAsync(Service, "CreateFunction", HttpMethod.Post, "/2015-03-31/functions", body, ct).ConfigureAwait(false)).Json();
     }

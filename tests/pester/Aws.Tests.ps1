@@ -73,13 +73,13 @@ Describe 'AWS Lambda platform' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
         $f = New-SebsFunction 010.sleep -Platform Aws -ConfigPath $cfg -CachePath $cache
         $f.Platform | Should -Be 'Aws'
-        $f.Name | Should -Be 'sebs_pester01_010_python_3_11_x64'
+        $f.Name | Should -Be 'sebs_pester01_010_python_3_14_x64'
         $f.Url | Should -Match '^http://127\.0\.0\.1:\d+/'
-        $f.Properties['arn'].GetValue[string]() | Should -Match '^arn:aws:lambda:us-east-1:\d{12}:function:sebs_pester01_010_python_3_11_x64$'
+        $f.Properties['arn'].GetValue[string]() | Should -Match '^arn:aws:lambda:us-east-1:\d{12}:function:sebs_pester01_010_python_3_14_x64$'
         $f.Properties['role'].GetValue[string]() | Should -Match ':role/sebs-lambda-role$'
         $deployed = Get-FakeFunctions | Where-Object name -eq $f.Name
         $deployed | Should -Not -BeNullOrEmpty
-        $deployed.runtime | Should -Be 'python3.11'
+        $deployed.runtime | Should -Be 'python3.14'
         $deployed.memory | Should -Be $f.MemoryMB
         $deployed.url | Should -Be $f.Url
         $deployed.policyStatements | Should -Contain 'FunctionURLAllowPublicAccess'
@@ -130,12 +130,12 @@ Describe 'AWS Lambda platform' {
         ($r | Where-Object Failed) | Should -BeNullOrEmpty
         $r.IsCold | Should -Not -Contain $false
         $r | ForEach-Object { $_.InitMs | Should -BeGreaterThan 0 }
-        (Get-FakeFunctions | Where-Object name -eq 'sebs_pester01_010_python_3_11_x64').env.ForceColdStart | Should -Not -BeNullOrEmpty
+        (Get-FakeFunctions | Where-Object name -eq 'sebs_pester01_010_python_3_14_x64').env.ForceColdStart | Should -Not -BeNullOrEmpty
     }
 
     It 'reuses the deployed function, and Update-SebsFunction changes its memory' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
-        $name = 'sebs_pester01_010_python_3_11_x64'
+        $name = 'sebs_pester01_010_python_3_14_x64'
         $code = Get-FakeCodeHash $name
         $u = Get-SebsFunction -Platform Aws -CachePath $cache | Update-SebsFunction -Platform Aws -ConfigPath $cfg -CachePath $cache -Memory 512
         $u.MemoryMB | Should -Be 512
@@ -162,8 +162,8 @@ Describe 'AWS Lambda platform' {
         $r = @(Invoke-SebsBenchmark 311.compression -Language nodejs -Size test -Platform Aws -ConfigPath $cfg -CachePath $cache -Trigger Http -Repetitions 1 -Validate -DataPath $data)
         $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
         $r[0].Valid | Should -BeTrue -Because $r[0].ValidationMessage
-        $r[0].FunctionName | Should -Be 'sebs_pester01_311_nodejs_20_x64'
-        (Get-FakeFunctions | Where-Object name -eq 'sebs_pester01_311_nodejs_20_x64').runtime | Should -Be 'nodejs20.x'
+        $r[0].FunctionName | Should -Be 'sebs_pester01_311_nodejs_24_x64'
+        (Get-FakeFunctions | Where-Object name -eq 'sebs_pester01_311_nodejs_24_x64').runtime | Should -Be 'nodejs24.x'
     }
 
     It 'provisions DynamoDB tables for 130.crud-api and the function uses them through the table variables' {
@@ -173,7 +173,7 @@ Describe 'AWS Lambda platform' {
         if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because "$python has no boto3 (Debian package python3-boto3)"; return }
         $r = @(Invoke-SebsBenchmark 130.crud-api -Size test -Platform Aws -ConfigPath $cfg -CachePath $cache -Trigger Library -Repetitions 2 -Validate)
         $r | ForEach-Object { $_.Failed | Should -BeFalse -Because $_.ErrorMessage; $_.Valid | Should -BeTrue -Because $_.ValidationMessage }
-        $env = (Get-FakeFunctions | Where-Object name -eq 'sebs_pester01_130_python_3_11_x64').env
+        $env = (Get-FakeFunctions | Where-Object name -eq 'sebs_pester01_130_python_3_14_x64').env
         $env.NOSQL_STORAGE_TABLE_shopping_cart | Should -Be 'sebs-benchmarks-pester01-130.crud-api-shopping_cart'
         $env.PSObject.Properties.Name | Should -Not -Contain 'AWS_SECRET_ACCESS_KEY' -Because 'the role, not the harness, gives functions credentials'
     }

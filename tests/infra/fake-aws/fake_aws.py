@@ -42,11 +42,19 @@ TAIL_BYTES = 4096
 IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 
-RUNTIMES = ["python3.9", "python3.10", "python3.11", "python3.12", "python3.13",
-            "nodejs18.x", "nodejs20.x", "nodejs22.x", "python3.8", "nodejs16.x",
+RUNTIMES = ["python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14",
+            "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x", "python3.8", "nodejs16.x",
             "java11", "java17", "java21", "provided.al2", "provided.al2023"]
 DEPRECATED = {"python2.7": "python3.12", "python3.6": "python3.12", "python3.7": "python3.12",
               "nodejs10.x": "nodejs20.x", "nodejs12.x": "nodejs20.x", "nodejs14.x": "nodejs20.x"}
+# Lambda's "Deprecated runtimes" table: (block function create, block function update). After the first date
+# CreateFunction refuses the runtime, after the second every update of such a function is refused as well.
+BLOCKED = {"nodejs18.x": ("2026-02-03", "2026-03-09"), "nodejs20.x": ("2026-06-01", "2026-07-01"),
+           "python3.8": ("2025-02-28", "2025-03-31"), "python3.9": ("2026-06-01", "2026-07-01"),
+           "python3.10": ("2026-07-31", "2026-08-31"), "python3.11": ("2026-07-31", "2026-08-31"),
+           "nodejs16.x": ("2025-02-28", "2025-03-31")}
+# Partitions: the home region IAM signs for.
+IAM_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 RESERVED_ENV = {"_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
                 "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
                 "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
@@ -78,12 +86,13 @@ def xml_escape(text):
 
 
 class ApiError(Exception):
-    def __init__(self, status, code, message, sender=True):
+    def __init__(self, status, code, message, sender=True, extra=None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.sender = sender
+        self.extra = extra or {}   # further members of the error shape (TooManyRequestsException's Reason)
 
 
 def validation(field, value, constraint):
@@ -125,7 +134,12 @@ def _filter_matcher(pattern):
         return lambda m: phrase in m
     if pattern.startswith("{") or pattern.startswith("["):
         raise ApiError(400, "InvalidParameterException", "The fake supports only terms and quoted phrases as filterPattern")
-    terms = re.findall(r'"[^"]*"|\S+', pattern)
+    terms = re.findall(r'\??"[^"]*"|\S+', pattern)
+    if all(t.startswith("?") for t in terms):
+        # ?term ?"phrase": any of them (CloudWatch's OR for unstructured log events)
+        alts = [t[1:] for t in terms]
+        alts = [t[1:-1] if t.startswith('"') else t for t in alts]
+        return lambda m: any(t in m for t in alts)
     terms = [t[1:-1] if t.startswith('"') else t for t in terms]
     return lambda m: all(t in m for t in terms)
 
@@ -312,7 +326,8 @@ class Function:
     def __init__(self, fake, name):
         self.fake = fake
         self.name = name
-        self.arn = "arn:aws:lambda:%s:%s:function:%s" % (fake.region, fake.account, name)
+        self.arn = "arn:%s:lambda:%s:%s:function:%s" % (fake.partition, fake.region, fake.account, name)
+        self.url_permission_at = 0.0   # when the last AddPermission happened (propagation delay)
         self.log_group = "/aws/lambda/" + name
         self.config = {}
         self.code_zip = b""
@@ -330,7 +345,8 @@ class Function:
         self.generation += 1
         return {"generation": self.generation, "code_dir": self.code_dir, "runtime": c["Runtime"],
                 "handler": c["Handler"], "timeout": c["Timeout"], "memory": c["MemorySize"],
-                "env": dict(c.get("Environment", {}).get("Variables", {}))}
+                "env": dict(c.get("Environment", {}).get("Variables", {})),
+                "log_format": c.get("LoggingConfig", {}).get("LogFormat", "Text")}
 
     def retire_sandboxes(self):
         doomed, self.sandboxes = self.sandboxes, []
@@ -348,6 +364,12 @@ class FakeAws:
         self.python = args.python
         self.node = args.node
         self.delay = args.state_delay
+        self.partition = args.partition
+        self.today = args.today or time.strftime("%Y-%m-%d", time.gmtime())
+        self.concurrency_limit = args.concurrency_limit   # account concurrency; None = unlimited
+        self.url_permission_delay = 0.0                  # seconds a new URL permission takes to propagate
+        # Keys that belong to another account (--credentials AK:SECRET with --other-account AK=ACCOUNT)
+        self.accounts = dict(kv.split("=", 1) for kv in (args.other_account or []))
         self.credentials = {args.access_key: (args.secret_key, None)}
         for extra in args.credentials or []:
             parts = extra.split(":", 2)
@@ -386,7 +408,7 @@ class FakeAws:
         if m:
             name, qualifier = m.group(3), qualifier or m.group(4)
         fn = self.functions.get(name)
-        arn = "arn:aws:lambda:%s:%s:function:%s" % (self.region, self.account, name)
+        arn = "arn:%s:lambda:%s:%s:function:%s" % (self.partition, self.region, self.account, name)
         if qualifier and qualifier != "$LATEST":
             raise ApiError(404, "ResourceNotFoundException", "Function not found: %s:%s" % (arn, qualifier))
         if fn is None:
@@ -495,6 +517,11 @@ class FakeAws:
                               "functions." % (rt, DEPRECATED[rt]))
             if rt not in RUNTIMES:
                 raise validation("runtime", rt, "Member must satisfy enum value set: [%s]" % ", ".join(RUNTIMES))
+            blocked = BLOCKED.get(rt)
+            if blocked and self.today >= blocked[0 if create else 1]:
+                raise invalid("The runtime parameter of %s is no longer supported for creating or updating AWS Lambda "
+                              "functions. We recommend you use a supported runtime while creating or updating "
+                              "functions." % rt)
         if "Timeout" in body:
             t = body["Timeout"]
             if not isinstance(t, int) or t < 1 or t > 900:
@@ -516,6 +543,28 @@ class FakeAws:
             if not isinstance(a, list) or len(a) != 1 or a[0] not in ("x86_64", "arm64"):
                 raise validation("architectures", a, "Member must have length less than or equal to 1 and satisfy "
                                  "enum value set: [x86_64, arm64]")
+
+    @staticmethod
+    def _logging_config(given, current):
+        """LoggingConfig: LogFormat Text|JSON; the log levels only with JSON (Lambda's InvalidParameterValueException)."""
+        out = dict(current)
+        if given is None:
+            return out
+        if not isinstance(given, dict):
+            raise validation("loggingConfig", given, "Member must be a structure")
+        fmt = given.get("LogFormat", out.get("LogFormat", "Text"))
+        if fmt not in ("Text", "JSON"):
+            raise validation("loggingConfig.logFormat", fmt, "Member must satisfy enum value set: [JSON, Text]")
+        out["LogFormat"] = fmt
+        for level in ("ApplicationLogLevel", "SystemLogLevel"):
+            if level in given:
+                if fmt != "JSON":
+                    raise invalid("To set %s, the log format must be JSON." % level)
+                out[level] = given[level]
+        if fmt == "JSON":
+            out.setdefault("ApplicationLogLevel", "INFO")
+            out.setdefault("SystemLogLevel", "INFO")
+        return out
 
     def _state_timer(self, fn, action):
         def run():
@@ -560,7 +609,7 @@ class FakeAws:
                 "State": "Pending", "StateReason": "The function is being created.", "StateReasonCode": "Creating",
                 "PackageType": "Zip", "Architectures": body.get("Architectures") or ["x86_64"],
                 "EphemeralStorage": {"Size": 512},
-                "LoggingConfig": {"LogFormat": "Text", "LogGroup": fn.log_group},
+                "LoggingConfig": self._logging_config(body.get("LoggingConfig"), {"LogFormat": "Text", "LogGroup": fn.log_group}),
             }
             if env and env["Variables"]:
                 fn.config["Environment"] = env
@@ -574,6 +623,13 @@ class FakeAws:
                 fn.active = fn.snapshot()
             self._state_timer(fn, activate)
             return 201, self.public_config(fn)
+
+    def _guard_blocked_update(self, fn):
+        blocked = BLOCKED.get(fn.config.get("Runtime"))
+        if blocked and self.today >= blocked[1]:
+            raise invalid("The runtime parameter of %s is no longer supported for creating or updating AWS Lambda "
+                          "functions. We recommend you use a supported runtime while creating or updating "
+                          "functions." % fn.config.get("Runtime"))
 
     def _guard_update(self, fn):
         if fn.config.get("State") == "Pending":
@@ -602,6 +658,7 @@ class FakeAws:
         with self.lock:
             fn = self.function(name)
             self._guard_update(fn)
+            self._guard_blocked_update(fn)
         self._check_common({k: body[k] for k in ("Architectures",) if k in body}, False)
         code = self._code_bytes(body)
         code_dir = self._unzip(code)
@@ -622,6 +679,8 @@ class FakeAws:
         with self.lock:
             fn = self.function(name)
             self._guard_update(fn)
+            if "Runtime" not in body:
+                self._guard_blocked_update(fn)
         self._check_common(body, False)
         env = self._check_env(body.get("Environment"))
         with self.lock:
@@ -629,6 +688,8 @@ class FakeAws:
             for k in ("Role", "Handler", "Description", "Timeout", "MemorySize", "Runtime", "EphemeralStorage"):
                 if k in body:
                     fn.config[k] = body[k]
+            if "LoggingConfig" in body:
+                fn.config["LoggingConfig"] = self._logging_config(body["LoggingConfig"], fn.config["LoggingConfig"])
             if env is not None:
                 if env["Variables"]:
                     fn.config["Environment"] = env
@@ -684,7 +745,7 @@ class FakeAws:
             elif principal.endswith(".amazonaws.com"):
                 p = {"Service": principal}
             elif re.match(r"^\d{12}$", principal):
-                p = {"AWS": "arn:aws:iam::%s:root" % principal}
+                p = {"AWS": "arn:%s:iam::%s:root" % (self.partition, principal)}
             else:
                 p = {"AWS": principal}
             st = {"Sid": sid, "Effect": "Allow", "Principal": p, "Action": action, "Resource": fn.arn}
@@ -706,6 +767,7 @@ class FakeAws:
             if cond:
                 st["Condition"] = cond
             fn.policy.append(st)
+            fn.url_permission_at = time.time()
             return 201, {"Statement": json.dumps(st, separators=(",", ":"))}
 
     def get_policy(self, name):
@@ -799,6 +861,8 @@ class FakeAws:
             res = sb.invoke(fn.arn, snap, request_id, event)
         finally:
             self._release(fn, sb)
+        if snap.get("log_format") == "JSON":
+            return self._run_json_log(fn, sb, snap, request_id, start, res)
         lines = [(start, "START RequestId: %s Version: $LATEST\n" % request_id)] + res["lines"]
         if not res["ok"] and res.get("error") and res["init_ms"] is not None and res["duration_ms"] == 0.0:
             lines.append((now_ms(), "%s\n" % json.dumps(res["error"])))  # init failure, as the runtime logs it
@@ -814,6 +878,31 @@ class FakeAws:
         self.logs.append(fn.log_group, sb.stream, lines)
         tail = "".join(t for _, t in lines).encode()[-TAIL_BYTES:]
         return request_id, res, tail
+
+    def _run_json_log(self, fn, sb, snap, request_id, start, res):
+        """The JSON log format: platform.start / platform.report records (the Telemetry API's shapes) as JSON lines."""
+        def record(kind, rec, at):
+            return (at, json.dumps({"time": iso_z(at / 1000.0).replace("Z", ".%03dZ" % (at % 1000)), "type": kind, "record": rec}) + "\n")
+        lines = [record("platform.start", {"requestId": request_id, "version": "$LATEST"}, start)] + res["lines"]
+        metrics = {"durationMs": round(res["duration_ms"], 2), "billedDurationMs": max(1, math.ceil(res["duration_ms"])),
+                   "memorySizeMB": snap["memory"], "maxMemoryUsedMB": res["maxrss_mb"]}
+        if res["init_ms"] is not None:
+            metrics["initDurationMs"] = round(res["init_ms"], 2)
+        status = "timeout" if res["timed_out"] else ("success" if res["ok"] else "error")
+        end = now_ms()
+        lines.append(record("platform.report", {"requestId": request_id, "metrics": metrics, "status": status}, end))
+        self.logs.append(fn.log_group, sb.stream, lines)
+        tail = "".join(t for _, t in lines).encode()[-TAIL_BYTES:]
+        return request_id, res, tail
+
+    def _throttle(self):
+        """429 at the account concurrency limit (Invoke's TooManyRequestsException, Reason ConcurrentInvocationLimitExceeded)."""
+        if self.concurrency_limit is None:
+            return
+        with self.lock:
+            busy = sum(1 for f in self.functions.values() for sb in f.sandboxes if sb.busy)
+        if busy >= self.concurrency_limit:
+            raise ApiError(429, "TooManyRequestsException", "Rate Exceeded.", extra={"Reason": "ConcurrentInvocationLimitExceeded"})
 
     def invoke(self, name, headers, raw):
         with self.lock:
@@ -834,6 +923,7 @@ class FakeAws:
                     raise ApiError(409, "ResourceConflictException", "The operation cannot be performed at this time. "
                                    "The function is currently in the following state: Pending")
             return 204, {"X-Amz-Executed-Version": "$LATEST"}, b""
+        self._throttle()
         if kind == "Event":
             self._acquire_check(fn)
             threading.Thread(target=lambda: self.run(fn, event), daemon=True).start()
@@ -862,9 +952,17 @@ class FakeAws:
             prefix = body.get("logGroupNamePrefix") or ""
             with self.logs.lock:
                 groups = [{"logGroupName": n, "creationTime": g["created"], "storedBytes": 0,
-                           "arn": "arn:aws:logs:%s:%s:log-group:%s:*" % (self.region, self.account, n)}
+                           "arn": "arn:%s:logs:%s:%s:log-group:%s:*" % (self.partition, self.region, self.account, n)}
                           for n, g in sorted(self.logs.groups.items()) if n.startswith(prefix)]
-            return {"logGroups": groups}
+            limit = body.get("limit", 50)
+            if not isinstance(limit, int) or limit < 1 or limit > 50:
+                raise ApiError(400, "InvalidParameterException", "1 validation error detected: Value '%s' at 'limit' failed to "
+                               "satisfy constraint: Member must have value less than or equal to 50" % limit)
+            start = int(body.get("nextToken") or 0)
+            out = {"logGroups": groups[start:start + limit]}
+            if start + limit < len(groups):
+                out["nextToken"] = str(start + limit)
+            return out
         if op == "DeleteLogGroup":
             with self.logs.lock:
                 if self.logs.groups.pop(body.get("logGroupName"), None) is None:
@@ -956,7 +1054,7 @@ class FakeAws:
     def _create_role(self, name, doc, path):
         self.roles[name] = {"RoleName": name, "Path": path or "/", "trust": doc,
                             "RoleId": "AROA" + uuid.uuid4().hex[:17].upper(), "CreateDate": iso_z(),
-                            "Arn": "arn:aws:iam::%s:role%s%s" % (self.account, path or "/", name), "policies": []}
+                            "Arn": "arn:%s:iam::%s:role%s%s" % (self.partition, self.account, path or "/", name), "policies": []}
         return self.roles[name]
 
     @staticmethod
@@ -1001,7 +1099,7 @@ class FakeAws:
                 if r is None:
                     raise ApiError(404, "NoSuchEntity", "The role with name %s cannot be found." % name)
                 arn = params.get("PolicyArn") or ""
-                if not re.match(r"^arn:aws:iam::(aws|\d{12}):policy/.+$", arn):
+                if not re.match(r"^arn:%s:iam::(aws|\d{12}):policy/.+$" % re.escape(self.partition), arn):
                     raise ApiError(400, "InvalidInput", "ARN %s is not valid." % arn)
                 if action == "AttachRolePolicy":
                     if arn not in r["policies"]:
@@ -1030,8 +1128,9 @@ class FakeAws:
         if action != "GetCallerIdentity" or params.get("Version") != "2011-06-15":
             raise ApiError(400, "InvalidAction", "Could not find operation %s for version %s" % (action, params.get("Version")))
         uid = "AIDA" + hashlib.sha256(access_key.encode()).hexdigest()[:17].upper()
-        return action, ("<GetCallerIdentityResult><Arn>arn:aws:iam::%s:user/sebs-test</Arn><UserId>%s</UserId>"
-                        "<Account>%s</Account></GetCallerIdentityResult>" % (self.account, uid, self.account))
+        account = self.accounts.get(access_key, self.account)
+        return action, ("<GetCallerIdentityResult><Arn>arn:%s:iam::%s:user/sebs-test</Arn><UserId>%s</UserId>"
+                        "<Account>%s</Account></GetCallerIdentityResult>" % (self.partition, account, uid, account))
 
     # -- inspection ----------------------------------------------------------------------------------------------
     def inspect(self):
@@ -1128,13 +1227,14 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         self.fake.log(self.command, self.path.split("?", 1)[0], getattr(self, "_service", None), status)
 
-    def _json_error(self, status, code, message, service):
+    def _json_error(self, status, code, message, service, extra=None):
         if service == "logs":
             return self._send(status, {"__type": code, "message": message}, {"x-amzn-ErrorType": code},
                               "application/x-amz-json-1.1")
         body = {"message": message} if code in ("InvalidSignatureException", "UnrecognizedClientException",
                                                 "MissingAuthenticationTokenException", "IncompleteSignatureException",
                                                 "ValidationException") else {"Type": "User", "message": message}
+        body.update(extra or {})
         self._send(status, body, {"x-amzn-ErrorType": code})
 
     def _xml_error(self, status, code, message, sender=True):
@@ -1148,7 +1248,7 @@ class Handler(BaseHTTPRequestHandler):
         if service in ("iam", "sts"):
             self._xml_error(exc.status, exc.code, exc.message, exc.sender)
         else:
-            self._json_error(exc.status, exc.code, exc.message, service)
+            self._json_error(exc.status, exc.code, exc.message, service, exc.extra)
 
     def do_GET(self):
         self._dispatch()
@@ -1189,6 +1289,16 @@ class Handler(BaseHTTPRequestHandler):
     def _inspect(self, path):
         if path == "/__fake/functions":
             return self._send(200, self.fake.inspect())
+        if path == "/__fake/settings" and self.command == "POST":
+            # Test knobs: the account concurrency limit (null = none) and the URL permission propagation delay.
+            body = json.loads(self._body().decode() or "{}")
+            with self.fake.lock:
+                if "concurrencyLimit" in body:
+                    self.fake.concurrency_limit = body["concurrencyLimit"]
+                if "urlPermissionDelay" in body:
+                    self.fake.url_permission_delay = float(body["urlPermissionDelay"])
+            return self._send(200, {"concurrencyLimit": self.fake.concurrency_limit,
+                                    "urlPermissionDelay": self.fake.url_permission_delay})
         m = re.match(r"^/__fake/code/([^/]+)\.zip$", path)
         if m:
             with self.fake.lock:
@@ -1225,7 +1335,7 @@ class Handler(BaseHTTPRequestHandler):
         service, region = auth["service"], auth["region"]
         self._service = service
         if service == "iam":
-            if region != "us-east-1":
+            if region != IAM_REGION.get(fake.partition, "us-east-1"):
                 return self._xml_error(403, "SignatureDoesNotMatch",
                                        "Credential should be scoped to a valid region, not '%s'. " % region)
         elif service in ("lambda", "logs") and region != fake.region:
@@ -1331,8 +1441,13 @@ class Handler(BaseHTTPRequestHandler):
                     return forbidden()
             except sigv4.AuthError:
                 return forbidden()
-        elif not fake.url_allowed(fn):
-            return forbidden()
+        elif not fake.url_allowed(fn) or time.time() < fn.url_permission_at + fake.url_permission_delay:
+            return forbidden()   # no public permission, or one that has not propagated yet
+        if fake.concurrency_limit is not None:
+            try:
+                fake._throttle()
+            except ApiError:
+                return self._send(429, {"Message": "Rate Exceeded."})
         ctype = (self.headers.get("Content-Type") or "").lower()
         textual = (not ctype or ctype.startswith("text/") or "json" in ctype or "xml" in ctype
                    or "x-www-form-urlencoded" in ctype or "javascript" in ctype)
@@ -1411,6 +1526,10 @@ def main(argv=None):
     p.add_argument("--s3-endpoint", help="S3-compatible endpoint to fetch S3Bucket/S3Key code from")
     p.add_argument("--s3-access-key")
     p.add_argument("--s3-secret-key")
+    p.add_argument("--partition", default="aws", choices=["aws", "aws-cn", "aws-us-gov"])
+    p.add_argument("--today", help="YYYY-MM-DD the runtime blocks are judged by (default: today)")
+    p.add_argument("--concurrency-limit", type=int, help="account concurrency: invocations beyond it get 429")
+    p.add_argument("--other-account", action="append", help="AK=ACCOUNT: STS names this account for that key")
     p.add_argument("--log")
     p.add_argument("--exit-on-stdin-eof", action="store_true")
     args = p.parse_args(argv)
