@@ -12,6 +12,7 @@ using Sebs.Core.Platforms;
 using Sebs.Core.Results;
 using Sebs.Platforms.Local.Sandboxes;
 using Sebs.Platforms.Local.Storage;
+using Sebs.Core.Storage;
 
 namespace Sebs.Platforms.Local;
 
