@@ -433,8 +433,8 @@ public sealed class AwsPlatformFactory : IPlatformFactory
         {
             ["python"] = new RuntimeVersion[]
             {
-                new("3.13", Deprecated: new DateOnly(2029, 6, 30), Note: "Amazon Linux 2023"),
                 new("3.14", Deprecated: new DateOnly(2029, 6, 30), Note: "Amazon Linux 2023"),
+                new("3.13", Deprecated: new DateOnly(2029, 6, 30), Note: "Amazon Linux 2023"),
                 new("3.12", Deprecated: new DateOnly(2028, 10, 31), Note: "Amazon Linux 2023"),
                 new("3.11", Deprecated: new DateOnly(2026, 6, 30), Blocked: new DateOnly(2026, 7, 31), Note: "Amazon Linux 2"),
                 new("3.10", Deprecated: new DateOnly(2026, 6, 30), Blocked: new DateOnly(2026, 7, 31), Note: "Amazon Linux 2"),
@@ -442,8 +442,8 @@ public sealed class AwsPlatformFactory : IPlatformFactory
             },
             ["nodejs"] = new RuntimeVersion[]
             {
-                new("22", Deprecated: new DateOnly(2027, 4, 30), Note: "Amazon Linux 2023"),
                 new("24", Deprecated: new DateOnly(2028, 4, 30), Note: "Amazon Linux 2023"),
+                new("22", Deprecated: new DateOnly(2027, 4, 30), Note: "Amazon Linux 2023"),
                 new("20", Deprecated: new DateOnly(2026, 4, 30), Blocked: new DateOnly(2026, 6, 1), Note: "Node.js 20 reached end of life in April 2026"),
             },
         }, new[] { "x64", "arm64" }),

@@ -75,8 +75,8 @@ Describe 'AWS Lambda platform' {
         $f.Platform | Should -Be 'Aws'
         $f.Name | Should -Be 'sebs_pester01_010_python_3_14_x64'
         $f.Url | Should -Match '^http://127\.0\.0\.1:\d+/'
-        $f.Properties['arn'].GetValue[string]() | Should -Match '^arn:aws:lambda:us-east-1:\d{12}:function:sebs_pester01_010_python_3_14_x64$'
-        $f.Properties['role'].GetValue[string]() | Should -Match ':role/sebs-lambda-role$'
+        $f.Arn | Should -Match '^arn:aws:lambda:us-east-1:\d{12}:function:sebs_pester01_010_python_3_14_x64$'
+        $f.Role | Should -Match ':role/sebs-lambda-role$'
         $deployed = Get-FakeFunctions | Where-Object name -eq $f.Name
         $deployed | Should -Not -BeNullOrEmpty
         $deployed.runtime | Should -Be 'python3.14'
