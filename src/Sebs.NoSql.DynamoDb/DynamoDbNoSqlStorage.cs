@@ -124,11 +124,15 @@ public sealed class DynamoDbNoSqlStorage : NoSqlStorageBase, IDisposable
         return names;
     }
 
-    /// <summary>Deletes a table; a missing one is done.</summary>
+    /// <summary>Deletes a table and waits until it is gone (DynamoDB lists it as DELETING for a while: botocore's table_not_exists waiter); a missing one is done.</summary>
     public Task DeleteTableAsync(string name, CancellationToken ct) => Wrap("DeleteTable", name, async () =>
     {
         try { await _client.DeleteTableAsync(new DeleteTableRequest { TableName = name }, ct).ConfigureAwait(false); }
-        catch (ResourceNotFoundException) { }
+        catch (ResourceNotFoundException) { return; }
+        catch (ResourceInUseException) { }   // already DELETING (or still CREATING): wait below
+        await OperationPoller.PollAsync(async token => await StatusAsync(name, token).ConfigureAwait(false) is { } status
+                ? PollStep<bool>.Running(status) : PollStep<bool>.Finished(true),
+            new PollOptions(TablePollInterval, TableTimeout, $"NoSQL table {name} at {Where} being deleted"), ct).ConfigureAwait(false);
     });
 
     /// <summary>The tables of this resource id (SeBS: sebs-benchmarks-&lt;rid&gt;-...).</summary>

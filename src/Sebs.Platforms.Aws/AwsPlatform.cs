@@ -367,7 +367,8 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
                 return Fail(result, $"{o["errorType"]?.ToString() ?? kind}: {message}" + FunctionLog(log));
             }
         }
-        WrapperOutput.Apply(result, body);
+        // The wrapper reports a benchmark's exception in its answer; the function's log lines explain the rest.
+        if (!WrapperOutput.Apply(result, body) && result.ErrorMessage is not null) result.ErrorMessage += FunctionLog(log);
         return result;
     }
 

@@ -14,33 +14,13 @@ BeforeAll {
     $script:key = $services.SEBS_TEST_S3_ACCESS_KEY
     $script:secret = $services.SEBS_TEST_S3_SECRET_KEY
 
-    function Start-FakeAws {
-        param([string[]]$FunctionEnv)
-        $psi = [Diagnostics.ProcessStartInfo]::new('python3')
-        foreach ($a in @((Join-Path $PSScriptRoot '../infra/fake-aws/fake_aws.py'), '--port', '0', '--access-key', $key, '--secret-key', $secret,
-                '--python', $python, '--state-delay', '0.2', '--log', (Join-Path $root 'fake-aws.log'))) { $psi.ArgumentList.Add($a) }
-        foreach ($e in $FunctionEnv) { $psi.ArgumentList.Add('--function-env'); $psi.ArgumentList.Add($e) }
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $p = [Diagnostics.Process]::Start($psi)
-        $line = $p.StandardOutput.ReadLineAsync()
-        if (-not $line.Wait(15000) -or $line.Result -notmatch '^READY (\d+)') { $p.Kill(); throw "fake AWS did not start: $($line.Result) $($p.StandardError.ReadToEnd())" }
-        [pscustomobject]@{ Process = $p; Url = "http://127.0.0.1:$($Matches[1])" }
-    }
-
+    Import-Module (Join-Path $PSScriptRoot '../infra/fake-aws/FakeAws.psm1') -Force
     function New-AwsTestConfig {
-        param([string]$Endpoint, [string]$SecretKey = $secret, [switch]$NoCredentials)
-        $aws = [ordered]@{
-            region      = 'us-east-1'
-            resources   = @{ resources_id = 'pester01' }
-            endpoints   = @{ lambda = $Endpoint; iam = $Endpoint; sts = $Endpoint; logs = $Endpoint
-                s3 = "http://$($services.SEBS_TEST_S3_ENDPOINT)"; dynamodb = "http://$($services.SEBS_TEST_DYNAMODB_ENDPOINT)" }
-            'poll-interval' = 0.1
-        }
-        if (-not $NoCredentials) { $aws.credentials = @{ access_key = $key; secret_key = $SecretKey } }
+        param([string]$Endpoint, [string]$SecretKey = $secret, [switch]$NoCredentials, [string]$ResourcesId = 'pester01', [string]$Region = 'us-east-1',
+            [string]$AccessKey = $key)
         $path = Join-Path $root ("aws-" + [guid]::NewGuid().ToString('N').Substring(0, 6) + '.json')
-        @{ experiments = @{ architecture = 'x64' }; deployment = @{ name = 'aws'; aws = $aws } } | ConvertTo-Json -Depth 6 | Set-Content $path
-        $path
+        if ($NoCredentials) { New-FakeAwsConfig -Path $path -Endpoint $Endpoint -Services $services -ResourcesId $ResourcesId -Region $Region }
+        else { New-FakeAwsConfig -Path $path -Endpoint $Endpoint -Services $services -ResourcesId $ResourcesId -Region $Region -AccessKey $AccessKey -SecretKey $SecretKey }
     }
 
     # The fake's inspection view: name, runtime, memory, timeout, env (configured), sandboxes, invocations, url, policyStatements.
@@ -52,17 +32,19 @@ BeforeAll {
     $script:data = if ($env:SEBS_BENCHMARK_DATA) { $env:SEBS_BENCHMARK_DATA } else { Join-Path $PSScriptRoot '../../../shared/benchmark-data' }
 
     if (-not $skip) {
-        $script:fake = Start-FakeAws -FunctionEnv @(
+        $script:functionEnv = @(
             "AWS_ENDPOINT_URL_S3=http://$($services.SEBS_TEST_S3_ENDPOINT)", "AWS_ENDPOINT_URL_DYNAMODB=http://$($services.SEBS_TEST_DYNAMODB_ENDPOINT)",
             "AWS_ACCESS_KEY_ID=$key", "AWS_SECRET_ACCESS_KEY=$secret",
             # Lambda's Node.js runtimes ship the AWS SDK v3; here it comes from the copy start-services.sh installs.
             "NODE_PATH=$(Join-Path $PSScriptRoot '../../.tools/npm-aws-sdk/node_modules')")
+        $script:fake = Start-FakeAws -AccessKey $key -SecretKey $secret -Python $python -LogPath (Join-Path $root 'fake-aws.log') -FunctionEnv $functionEnv `
+            -ExtraArguments @('--credentials', "AKIDOTHERACCOUNT:other-secret", '--other-account', 'AKIDOTHERACCOUNT=210987654321')
         $script:cfg = New-AwsTestConfig -Endpoint $fake.Url
     }
 }
 
 AfterAll {
-    if ($fake) { $fake.Process.Kill(); $fake.Process.WaitForExit(5000) | Out-Null }
+    if ($fake) { Stop-FakeAws $fake }
     Remove-Item -Recurse -Force $root -ErrorAction SilentlyContinue
 }
 
@@ -235,6 +217,8 @@ Describe 'AWS errors' {
         try {
             $env:AWS_ACCESS_KEY_ID = $null; $env:AWS_SECRET_ACCESS_KEY = $null
             $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $root 'no-such-credentials'
+            # Nor instance metadata: this machine is no EC2 instance, and tests reach only 127.0.0.1.
+            $env:AWS_EC2_METADATA_DISABLED = 'true'
             { New-SebsFunction 010.sleep -Platform Aws -ConfigPath $none -CachePath (Join-Path $root 'c2') -ErrorAction Stop } |
                 Should -Throw -ErrorId 'Sebs.MissingCredentials*'
         }
@@ -250,5 +234,157 @@ Describe 'AWS errors' {
         $err[0].FullyQualifiedErrorId | Should -Match '^Sebs.CloudRequestFailed'
         $err[0].Exception.Message | Should -Match 'InvalidSignatureException|SignatureDoesNotMatch'
         $err[0].Exception.Message | Should -Not -Match 'wrong-secret'
+    }
+}
+
+Describe 'AWS Lambda in December 2026' {
+    It 'refuses a runtime Lambda blocks for new functions, naming its dates, before any call' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $err = $null
+        New-SebsFunction 010.sleep -Platform Aws -Language nodejs -LanguageVersion 20 -ConfigPath $cfg -CachePath (Join-Path $root 'c-rt') -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err | Should -Not -BeNullOrEmpty
+        $err[0].Exception.Message | Should -Match 'nodejs 20'
+        $err[0].Exception.Message | Should -Match '2026-06-01'
+        Get-FakeFunctions | Where-Object runtime -eq 'nodejs20.x' | Should -BeNullOrEmpty
+    }
+
+    It 'marks invocations at the account concurrency limit as throttled failures, through both triggers, without ending the run' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $c = Join-Path $root 'c-throttle'
+        $cfgT = New-AwsTestConfig -Endpoint $fake.Url -ResourcesId 'pester03'
+        $null = New-SebsFunction 010.sleep -Platform Aws -ConfigPath $cfgT -CachePath $c
+        try {
+            Set-FakeAws $fake -ConcurrencyLimit 0 | Out-Null
+            foreach ($trigger in 'Library', 'Http') {
+                $r = @(Invoke-SebsBenchmark 010.sleep -Platform Aws -ConfigPath $cfgT -CachePath $c -Trigger $trigger -Repetitions 2 -Payload @{ sleep = 0 })
+                $r.Count | Should -Be 2
+                $r | ForEach-Object {
+                    $_.Failed | Should -BeTrue
+                    $_.Throttled | Should -BeTrue -Because $_.ErrorMessage
+                }
+                if ($trigger -eq 'Library') { $r[0].ErrorMessage | Should -Match 'TooManyRequestsException' }
+            }
+            Set-FakeAws $fake -ConcurrencyLimit 1 | Out-Null
+            $r = @(Invoke-SebsBenchmark 010.sleep -Platform Aws -ConfigPath $cfgT -CachePath $c -Trigger Library -Repetitions 4 -Concurrency 4 -Payload @{ sleep = 0.5 })
+            $r.Count | Should -Be 4
+            @($r | Where-Object Throttled).Count | Should -BeGreaterThan 0
+            @($r | Where-Object { -not $_.Failed }).Count | Should -BeGreaterThan 0
+            $r | Where-Object Throttled | ForEach-Object { $_.Failed | Should -BeTrue }
+        }
+        finally { Set-FakeAws $fake -ConcurrencyLimit $null | Out-Null }
+    }
+
+    It 'reports a Function URL whose permission is still propagating as a failed sample, then measures once it has' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $c = Join-Path $root 'c-propagate'
+        $cfgP = New-AwsTestConfig -Endpoint $fake.Url -ResourcesId 'pester04'
+        try {
+            Set-FakeAws $fake -UrlPermissionDelay 600 | Out-Null
+            $null = New-SebsFunction 010.sleep -Platform Aws -ConfigPath $cfgP -CachePath $c
+            $r = @(Invoke-SebsBenchmark 010.sleep -Platform Aws -ConfigPath $cfgP -CachePath $c -Trigger Http -Repetitions 1 -Payload @{ sleep = 0 })
+            $r[0].Failed | Should -BeTrue
+            $r[0].Throttled | Should -BeFalse
+            $r[0].ErrorMessage | Should -Match 'HTTP 403'
+            $r[0].ErrorMessage | Should -Match 'propagating'
+            Set-FakeAws $fake -UrlPermissionDelay 0 | Out-Null
+            $r = @(Invoke-SebsBenchmark 010.sleep -Platform Aws -ConfigPath $cfgP -CachePath $c -Trigger Http -Repetitions 1 -Payload @{ sleep = 0 })
+            $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
+            $r[0].IsCold | Should -BeTrue -Because 'the 403 never reached the function'
+        }
+        finally { Set-FakeAws $fake -UrlPermissionDelay 0 | Out-Null }
+    }
+
+    It 'reads reports in the JSON log format, from the Invoke tail and from CloudWatch Logs' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $c = Join-Path $root 'c-json'
+        $cfgJ = New-AwsTestConfig -Endpoint $fake.Url -ResourcesId 'pester05'
+        $r = @(Invoke-SebsBenchmark 010.sleep -Platform Aws -ConfigPath $cfgJ -CachePath $c -PlatformOption @{ LogFormat = 'JSON' } -Trigger Library -Repetitions 2 -Payload @{ sleep = 0.05 })
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        $r | ForEach-Object { $_.ProviderMs | Should -BeGreaterOrEqual 50; $_.BilledMs | Should -BeGreaterThan 0; $_.MemoryMB | Should -BeGreaterThan 0 }
+        $r[0].InitMs | Should -BeGreaterThan 0
+        $h = @(Invoke-SebsBenchmark 010.sleep -Platform Aws -ConfigPath $cfgJ -CachePath $c -PlatformOption @{ LogFormat = 'JSON' } -Trigger Http -Repetitions 2 -Payload @{ sleep = 0.05 })
+        $h | ForEach-Object { $_.ProviderMs | Should -Be 0 }
+        $m = @($h | Get-SebsMetrics -Platform Aws -ConfigPath $cfgJ -CachePath $c)
+        $m | ForEach-Object { $_.ProviderMs | Should -BeGreaterOrEqual 50 }
+    }
+
+    It 'attaches the function''s own log to a failed invocation (a timeout: Lambda''s line is in the log tail)' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $c = Join-Path $root 'c-fail'
+        $cfgF = New-AwsTestConfig -Endpoint $fake.Url -ResourcesId 'pester06'
+        # 902.faulty has a 2 s timeout; sleeping 4 s runs into it.
+        $r = @(Invoke-SebsBenchmark 902.faulty -Platform Aws -ConfigPath $cfgF -CachePath $c -BenchmarkPath (Join-Path $PSScriptRoot 'benchmarks') `
+            -Trigger Library -Repetitions 1 -Payload @{ sleep = 4 })
+        $r[0].Failed | Should -BeTrue
+        $r[0].TimedOut | Should -BeTrue
+        $r[0].ErrorMessage | Should -Match 'Sandbox.Timedout'
+        $r[0].ErrorMessage | Should -Match 'Function log:(.|\n)*Task timed out after 2.00 seconds'
+    }
+
+    It 'does not reuse a role cached for another account (the STS account differs)' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $c = Join-Path $root 'c-account'
+        $cfgA = New-AwsTestConfig -Endpoint $fake.Url -ResourcesId 'pester07'
+        $null = New-SebsFunction 010.sleep -Platform Aws -ConfigPath $cfgA -CachePath $c
+        (Get-Content (Join-Path $c 'aws.json') -Raw | ConvertFrom-Json).'account-id' | Should -Be '123456789012'
+        $other = New-AwsTestConfig -Endpoint $fake.Url -ResourcesId 'pester07' -AccessKey 'AKIDOTHERACCOUNT' -SecretKey 'other-secret'
+        $w = $null
+        $null = New-SebsFunction 010.sleep -Platform Aws -FunctionName 'sebs_pester07_other' -ConfigPath $other -CachePath $c -WarningVariable w
+        ($w -join ' ') | Should -Match 'account 123456789012.*210987654321'
+        (Get-Content (Join-Path $c 'aws.json') -Raw | ConvertFrom-Json).'account-id' | Should -Be '210987654321'
+    }
+
+    It 'deploys in the aws-cn partition: China endpoints, arn:aws-cn ARNs and IAM signed for cn-north-1' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $cn = Start-FakeAws -AccessKey $key -SecretKey $secret -Python $python -FunctionEnv $functionEnv -ExtraArguments @('--region', 'cn-north-1', '--partition', 'aws-cn')
+        try {
+            $cfgCn = New-AwsTestConfig -Endpoint $cn.Url -ResourcesId 'pester08' -Region 'cn-north-1'
+            $f = New-SebsFunction 010.sleep -Platform Aws -ConfigPath $cfgCn -CachePath (Join-Path $root 'c-cn')
+            $f.Arn | Should -Match '^arn:aws-cn:lambda:cn-north-1:\d{12}:function:'
+            $f.Role | Should -Match '^arn:aws-cn:iam::\d{12}:role/sebs-lambda-role$'
+            $r = @(Invoke-SebsBenchmark 010.sleep -Platform Aws -ConfigPath $cfgCn -CachePath (Join-Path $root 'c-cn') -Trigger Library -Repetitions 1 -Payload @{ sleep = 0 })
+            $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
+            $r[0].Region | Should -Be 'cn-north-1'
+        }
+        finally { Stop-FakeAws $cn }
+    }
+}
+
+Describe 'AWS clean-up (Remove-SebsResource -Platform Aws)' {
+    It 'lists functions, URLs, log groups, tables and buckets of the resource id; -WhatIf keeps them, -Force deletes them, the role only when asked' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $c = Join-Path $root 'c-clean'
+        $cfgC = New-AwsTestConfig -Endpoint $fake.Url -ResourcesId 'pester09'
+        $a = @{ Platform = 'Aws'; ConfigPath = $cfgC; CachePath = $c }
+        $r = @(Invoke-SebsBenchmark 010.sleep @a -Trigger Library -Repetitions 1 -Payload @{ sleep = 0 })
+        $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
+        $kinds = @('function', 'function-url', 'log-group')
+        & $python -c 'import boto3' 2>$null
+        if ($LASTEXITCODE -eq 0 -and $services.SEBS_TEST_DYNAMODB_ENDPOINT) {
+            $r = @(Invoke-SebsBenchmark 130.crud-api -Size test @a -Trigger Library -Repetitions 1 -Validate)
+            $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
+            $r = @(Invoke-SebsBenchmark 311.compression -Size test @a -Trigger Library -Repetitions 1 -DataPath $data)
+            $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
+            $kinds += 'table', 'bucket'
+        }
+        $before = @(Get-SebsResource @a)
+        foreach ($k in $kinds) { $before.Kind | Should -Contain $k }
+        $before | Where-Object Kind -eq 'function' | ForEach-Object { $_.Name | Should -Match '^sebs_pester09_' }
+        $before | Where-Object Kind -eq 'log-group' | ForEach-Object { $_.Name | Should -Match '^/aws/lambda/sebs_pester09_' }
+        $before | Where-Object Kind -eq 'table' | ForEach-Object { $_.Name | Should -Match '^sebs-benchmarks-pester09-' }
+        $before.Kind | Should -Not -Contain 'role' -Because 'the role is shared by resource ids and removed only when asked'
+
+        Remove-SebsResource @a -WhatIf
+        @(Get-SebsResource @a).Count | Should -Be $before.Count
+        $removed = @(Remove-SebsResource @a -Force -PassThru)
+        $removed.Count | Should -Be $before.Count
+        @(Get-SebsResource @a) | Should -BeNullOrEmpty
+        Get-FakeFunctions | Where-Object name -like 'sebs_pester09_*' | Should -BeNullOrEmpty
+        Get-SebsFunction @a | Should -BeNullOrEmpty
+
+        $role = @(Get-SebsResource @a -PlatformOption @{ RemoveRole = $true })
+        $role.Kind | Should -Be 'role'
+        Remove-SebsResource @a -PlatformOption @{ RemoveRole = $true } -Force
+        @(Get-SebsResource @a -PlatformOption @{ RemoveRole = $true }) | Should -BeNullOrEmpty
     }
 }

@@ -367,6 +367,7 @@ class FakeAws:
         self.partition = args.partition
         self.today = args.today or time.strftime("%Y-%m-%d", time.gmtime())
         self.concurrency_limit = args.concurrency_limit   # account concurrency; None = unlimited
+        self.in_flight = 0                               # invocations running now, account-wide
         self.url_permission_delay = 0.0                  # seconds a new URL permission takes to propagate
         # Keys that belong to another account (--credentials AK:SECRET with --other-account AK=ACCOUNT)
         self.accounts = dict(kv.split("=", 1) for kv in (args.other_account or []))
@@ -896,13 +897,16 @@ class FakeAws:
         return request_id, res, tail
 
     def _throttle(self):
-        """429 at the account concurrency limit (Invoke's TooManyRequestsException, Reason ConcurrentInvocationLimitExceeded)."""
-        if self.concurrency_limit is None:
-            return
+        """Takes one unit of the account's concurrency, or answers 429 at the limit (Invoke's TooManyRequestsException,
+        Reason ConcurrentInvocationLimitExceeded); the caller gives it back with _release_slot."""
         with self.lock:
-            busy = sum(1 for f in self.functions.values() for sb in f.sandboxes if sb.busy)
-        if busy >= self.concurrency_limit:
-            raise ApiError(429, "TooManyRequestsException", "Rate Exceeded.", extra={"Reason": "ConcurrentInvocationLimitExceeded"})
+            if self.concurrency_limit is not None and self.in_flight >= self.concurrency_limit:
+                raise ApiError(429, "TooManyRequestsException", "Rate Exceeded.", extra={"Reason": "ConcurrentInvocationLimitExceeded"})
+            self.in_flight += 1
+
+    def _release_slot(self):
+        with self.lock:
+            self.in_flight -= 1
 
     def invoke(self, name, headers, raw):
         with self.lock:
@@ -925,10 +929,23 @@ class FakeAws:
             return 204, {"X-Amz-Executed-Version": "$LATEST"}, b""
         self._throttle()
         if kind == "Event":
-            self._acquire_check(fn)
-            threading.Thread(target=lambda: self.run(fn, event), daemon=True).start()
+            try:
+                self._acquire_check(fn)
+            except ApiError:
+                self._release_slot()
+                raise
+
+            def background():
+                try:
+                    self.run(fn, event)
+                finally:
+                    self._release_slot()
+            threading.Thread(target=background, daemon=True).start()
             return 202, {}, b""
-        request_id, res, tail = self.run(fn, event)
+        try:
+            request_id, res, tail = self.run(fn, event)
+        finally:
+            self._release_slot()
         out_headers = {"X-Amz-Executed-Version": "$LATEST", "x-amzn-RequestId": request_id}
         if (headers.get("x-amz-log-type") or "None") == "Tail":
             out_headers["X-Amz-Log-Result"] = base64.b64encode(tail).decode()
@@ -1275,7 +1292,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self._function_url(path, query, raw)
             if path.startswith("/__fake/"):
                 self._service = "fake"
-                return self._inspect(path)
+                return self._inspect(path, raw)
             self._aws(path, query, raw)
         except ApiError as exc:
             self._error(self._service, exc)
@@ -1286,12 +1303,12 @@ class Handler(BaseHTTPRequestHandler):
             traceback.print_exc()
             self._error(self._service, ApiError(500, "ServiceException", "fake AWS internal error: %s" % exc, False))
 
-    def _inspect(self, path):
+    def _inspect(self, path, raw=b""):
         if path == "/__fake/functions":
             return self._send(200, self.fake.inspect())
         if path == "/__fake/settings" and self.command == "POST":
             # Test knobs: the account concurrency limit (null = none) and the URL permission propagation delay.
-            body = json.loads(self._body().decode() or "{}")
+            body = json.loads(raw.decode() or "{}")
             with self.fake.lock:
                 if "concurrencyLimit" in body:
                     self.fake.concurrency_limit = body["concurrencyLimit"]
@@ -1443,11 +1460,18 @@ class Handler(BaseHTTPRequestHandler):
                 return forbidden()
         elif not fake.url_allowed(fn) or time.time() < fn.url_permission_at + fake.url_permission_delay:
             return forbidden()   # no public permission, or one that has not propagated yet
-        if fake.concurrency_limit is not None:
-            try:
-                fake._throttle()
-            except ApiError:
-                return self._send(429, {"Message": "Rate Exceeded."})
+        try:
+            fake._throttle()
+        except ApiError:
+            return self._send(429, {"Message": "Rate Exceeded."})
+        try:
+            return self._function_url_invoke(fn, path, query, raw)
+        finally:
+            fake._release_slot()
+
+    def _function_url_invoke(self, fn, path, query, raw):
+        fake = self.fake
+        m = re.match(r"^/lambda-url/([^/]+)(/.*)?$", path)
         ctype = (self.headers.get("Content-Type") or "").lower()
         textual = (not ctype or ctype.startswith("text/") or "json" in ctype or "xml" in ctype
                    or "x-www-form-urlencoded" in ctype or "javascript" in ctype)
