@@ -53,6 +53,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         _storage = new S3Storage(Settings, credentials, $"sebs-benchmarks-{ResourceId}");
         _roleArn = Settings.LambdaRoleArn;
         _logs = new LogGroupsClient(_api);
+        _httpApis = new HttpApiClient(_api, context.Log);
         _sts = new StsIdentity(Settings, credentials);
         Metrics = new CloudWatchLogsMetrics(_api);
         // DynamoDB tables (SeBS: PAY_PER_REQUEST, string HASH/RANGE keys) through AWSSDK.DynamoDBv2 with the session's
@@ -65,6 +66,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     }
 
     private readonly LogGroupsClient _logs;
+    private readonly HttpApiClient _httpApis;
     private readonly StsIdentity _sts;
     private readonly DynamoDbNoSqlStorage _noSql;
     public INoSqlStorage? NoSql => _noSql;
@@ -116,6 +118,12 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     public IObjectStorage Storage => _storage;
     public IMetricsSource? Metrics { get; }
     private string Architecture => _context.Config.Architecture;
+    /// <summary>The HttpTrigger option: FunctionUrl (SeBS's default here) or HttpApi (API Gateway v2).</summary>
+    private bool UseHttpApi => _context.Options.TryGetValue(AwsPlatformFactory.HttpTriggerOption, out var v)
+        && string.Equals(v?.ToString(), "HttpApi", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The FunctionUrlAuth option: NONE (SeBS's public URL, the default) or AWS_IAM.</summary>
+    private string UrlAuthType => _context.Options.TryGetValue(AwsPlatformFactory.FunctionUrlAuthOption, out var v)
+        && string.Equals(v?.ToString(), "AWS_IAM", StringComparison.OrdinalIgnoreCase) ? "AWS_IAM" : "NONE";
     /// <summary>The LogFormat option (Text or JSON), null when not given.</summary>
     private string? LogFormat => _context.Options.TryGetValue(AwsPlatformFactory.LogFormatOption, out var v) && v?.ToString() is { Length: > 0 } f
         ? (string.Equals(f, "json", StringComparison.OrdinalIgnoreCase) ? "JSON" : "Text") : null;
@@ -166,7 +174,9 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     {
         if (await _lambda.GetConfigurationAsync(function.Name, ct).ConfigureAwait(false) is not { } config) return false;
         Describe(function, config);
-        if (function.Url is null) await AttachUrlAsync(function, ct).ConfigureAwait(false);
+        var aws = (AwsFunction)function;
+        if (function.Url is null || UseHttpApi != (aws.HttpApiId is not null) || !UseHttpApi && aws.FunctionUrlAuth is { } auth && auth != UrlAuthType)
+            await AttachUrlAsync(function, ct).ConfigureAwait(false);
         return true;
     }
 
@@ -207,7 +217,10 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     {
         TriggerType.Library => new LambdaLibraryTrigger(_lambda, function),
         // One HTTP trigger per URL and timeout, so its connections are reused across runs of this session.
-        TriggerType.Http when function.Url is { } url => _urlTriggers.GetOrAdd($"{url}|{function.TimeoutSeconds}|{function.MemoryMB}", _ => new Lazy<LambdaUrlTrigger>(() => new LambdaUrlTrigger(url, function))).Value,
+        TriggerType.Http when function.Url is { } url => _urlTriggers.GetOrAdd($"{url}|{function.TimeoutSeconds}|{function.MemoryMB}|{((AwsFunction)function).FunctionUrlAuth}",
+            _ => new Lazy<LambdaUrlTrigger>(() => new LambdaUrlTrigger(url, function,
+                // AWS_IAM URLs take SigV4-signed invocations (service lambda), signed before the clock starts.
+                ((AwsFunction)function).FunctionUrlAuth == "AWS_IAM" ? new SigV4Authenticator(_api.Credentials, Region, "lambda") : null))).Value,
         TriggerType.Http => throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidOperation,
             $"{function.Name} has no Function URL (deployment.aws.resources.use-function-url is false); use -Trigger Library.", target: function.Name),
         _ => throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument,
@@ -219,16 +232,30 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
 
     public Task DeleteResourceAsync(PlatformResource resource, CancellationToken ct) => Resources.DeleteAsync(resource, ct);
 
-    private AwsResources Resources => new(this, _context, _lambda, _logs, _storage, _noSql, _iam, DeploymentBucket);
+    private AwsResources Resources => new(this, _context, _lambda, _logs, _storage, _noSql, _iam, _httpApis, DeploymentBucket);
 
     /// <summary>The role this platform creates (SeBS's sebs-lambda-role), for the clean-up.</summary>
     internal string RoleName => Settings.RoleName;
 
     private async Task AttachUrlAsync(SebsFunction function, CancellationToken ct)
     {
+        var aws = (AwsFunction)function;
+        if (UseHttpApi)
+        {
+            // The HTTP API's $default route proxies every method and path to the function (payload format 2.0).
+            var httpApi = await _httpApis.EnsureAsync(function.Name, aws.Arn!, Settings.Partition.Name, ct).ConfigureAwait(false);
+            function.Url = httpApi.Endpoint.TrimEnd('/') + "/";
+            aws.HttpApiId = httpApi.ApiId;
+            aws.FunctionUrl = null;
+            aws.FunctionUrlAuth = null;
+            if (!function.Triggers.Contains(TriggerType.Http)) function.Triggers.Add(TriggerType.Http);
+            return;
+        }
+        aws.HttpApiId = null;
         if (!Settings.UseFunctionUrl) return;
-        function.Url = await _lambda.EnsureFunctionUrlAsync(function.Name, ct).ConfigureAwait(false);
+        function.Url = await _lambda.EnsureFunctionUrlAsync(function.Name, ct, UrlAuthType).ConfigureAwait(false);
         ((AwsFunction)function).FunctionUrl = function.Url;
+        ((AwsFunction)function).FunctionUrlAuth = UrlAuthType;
         if (!function.Triggers.Contains(TriggerType.Http)) function.Triggers.Add(TriggerType.Http);
     }
 
@@ -400,9 +427,9 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
 }
 
 /// <summary>The HTTP trigger: a POST to the Function URL (provider times come later, from the logs).</summary>
-internal sealed class LambdaUrlTrigger(string url, SebsFunction function) : IFunctionTrigger, IDisposable
+internal sealed class LambdaUrlTrigger(string url, SebsFunction function, IRequestAuthenticator? authenticator = null) : IFunctionTrigger, IDisposable
 {
-    private readonly HttpTrigger _http = new(url, TimeSpan.FromSeconds(function.TimeoutSeconds + 30), () => new ExecutionResult());
+    private readonly HttpTrigger _http = new(url, TimeSpan.FromSeconds(function.TimeoutSeconds + 30), () => new ExecutionResult(), authenticator);
 
     public TriggerType Type => TriggerType.Http;
 
@@ -453,6 +480,12 @@ public sealed class AwsPlatformFactory : IPlatformFactory
         Triggers = new[] { TriggerType.Library, TriggerType.Http },
         Options = new[]
         {
+            new PlatformOption(HttpTriggerOption,
+                "What serves the HTTP trigger: a Lambda Function URL, or an API Gateway v2 HTTP API (SeBS's original HTTP trigger on AWS).",
+                new[] { "FunctionUrl", "HttpApi" }, "FunctionUrl"),
+            new PlatformOption(FunctionUrlAuthOption,
+                "The Function URL's AuthType: NONE (public, SeBS's choice) or AWS_IAM (the HTTP trigger signs each invocation with SigV4).",
+                new[] { "NONE", "AWS_IAM" }, "NONE"),
             new PlatformOption(LogFormatOption,
                 "Lambda's log format of new functions (LoggingConfig.LogFormat): Text (REPORT lines) or JSON (platform.report records).",
                 new[] { "Text", "JSON" }, "Text"),
@@ -463,6 +496,8 @@ public sealed class AwsPlatformFactory : IPlatformFactory
     };
 
     public const string LogFormatOption = "LogFormat";
+    public const string FunctionUrlAuthOption = "FunctionUrlAuth";
+    public const string HttpTriggerOption = "HttpTrigger";
     public PlatformDescriptor Descriptor => Aws;
     public IPlatform Create(PlatformContext context) => new AwsPlatform(context);
     public SebsFunction RestoreFunction(JsonObject cached) => SebsFunction.Restore<AwsFunction>(cached, Aws.Name);

@@ -7,16 +7,16 @@ namespace Sebs.Platforms.Aws;
 /// <summary>
 /// What Sebs created on AWS for one resource id, for <c>Remove-SebsResource -Platform Aws</c>: Lambda functions named
 /// sebs_&lt;rid&gt;_* (ListFunctions) and those in the cache, their Function URLs, their log groups /aws/lambda/&lt;name&gt;,
-/// the benchmarks and deployment buckets (emptied first), the DynamoDB tables sebs-benchmarks-&lt;rid&gt;-*, and the
+/// their API Gateway v2 HTTP APIs, the benchmarks and deployment buckets (emptied first), the DynamoDB tables sebs-benchmarks-&lt;rid&gt;-*, and the
 /// execution role only when asked (<see cref="RemoveRoleOption"/>): other resource ids of the account may share it.
 /// </summary>
 internal sealed class AwsResources(AwsPlatform platform, PlatformContext context, LambdaClient lambda, LogGroupsClient logs,
-    S3Storage storage, DynamoDbNoSqlStorage tables, IamClient iam, string deploymentBucket)
+    S3Storage storage, DynamoDbNoSqlStorage tables, IamClient iam, HttpApiClient httpApis, string deploymentBucket)
 {
     public const string RemoveRoleOption = "RemoveRole";
 
     // Children first: a URL before its function, functions before the logs they write, storage, then the role.
-    private const int UrlOrder = 10, FunctionOrder = 20, LogGroupOrder = 30, TableOrder = 40, BucketOrder = 50, RoleOrder = 90;
+    private const int HttpApiOrder = 5, UrlOrder = 10, FunctionOrder = 20, LogGroupOrder = 30, TableOrder = 40, BucketOrder = 50, RoleOrder = 90;
 
     private PlatformName Name => platform.Descriptor.Name;
     private string Region => platform.Region;
@@ -35,6 +35,11 @@ internal sealed class AwsResources(AwsPlatform platform, PlatformContext context
                 if (!functions.ContainsKey(cached.Name) && await lambda.GetConfigurationAsync(cached.Name, ct).ConfigureAwait(false) is { } c)
                     functions[cached.Name] = c["FunctionArn"]?.GetValue<string>();
             }
+        foreach (var httpApi in await httpApis.ListAsync(Prefix, ct).ConfigureAwait(false))
+            yield return new PlatformResource(Name, "http-api", httpApi.Name, httpApi.ApiId, Region, httpApi.Endpoint) { Order = HttpApiOrder };
+        foreach (var name in functions.Keys.Where(n => !n.StartsWith(Prefix, StringComparison.Ordinal)))
+            foreach (var httpApi in (await httpApis.ListAsync(name, ct).ConfigureAwait(false)).Where(a => a.Name == name))
+                yield return new PlatformResource(Name, "http-api", httpApi.Name, httpApi.ApiId, Region, httpApi.Endpoint) { Order = HttpApiOrder };
         foreach (var (name, arn) in functions)
         {
             if (await lambda.GetFunctionUrlAsync(name, ct).ConfigureAwait(false) is { } url)
@@ -60,6 +65,7 @@ internal sealed class AwsResources(AwsPlatform platform, PlatformContext context
     {
         switch (resource.Kind)
         {
+            case "http-api": await httpApis.DeleteAsync(resource.Id, ct).ConfigureAwait(false); break;
             case "function-url": await lambda.DeleteFunctionUrlAsync(resource.Id, ct).ConfigureAwait(false); break;
             case "function":
                 await lambda.DeleteAsync(resource.Id, ct).ConfigureAwait(false);

@@ -132,19 +132,28 @@ public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
             new Dictionary<string, string> { ["X-Amz-Invocation-Type"] = "RequestResponse", ["X-Amz-Log-Type"] = "Tail" },
             throwOnError: false, timeout: timeout, retry: false);
 
-    /// <summary>The function's URL (created with AuthType NONE and the public permission if missing).</summary>
-    public async Task<string> EnsureFunctionUrlAsync(string name, CancellationToken ct)
+    /// <summary>
+    /// The function's URL: created if missing, its AuthType changed if it differs. NONE gets the public permissions;
+    /// AWS_IAM needs none (callers sign with SigV4 and their identity's lambda:InvokeFunctionUrl).
+    /// </summary>
+    public async Task<string> EnsureFunctionUrlAsync(string name, CancellationToken ct, string authType = "NONE")
     {
         var path = "/2021-10-31/functions/" + Uri.EscapeDataString(name) + "/url";
         var existing = await api.RestAsync(Service, "GetFunctionUrlConfig", HttpMethod.Get, path, null, ct, throwOnError: false).ConfigureAwait(false);
         string url;
-        if (existing.Ok) url = existing.Json()["FunctionUrl"]!.GetValue<string>();
+        if (existing.Ok)
+        {
+            url = existing.Json()["FunctionUrl"]!.GetValue<string>();
+            if (existing.Json()["AuthType"]?.GetValue<string>() != authType)
+                await api.RestAsync(Service, "UpdateFunctionUrlConfig", HttpMethod.Put, path, new JsonObject { ["AuthType"] = authType }, ct).ConfigureAwait(false);
+        }
         else if (existing.Status != HttpStatusCode.NotFound) throw AwsErrors.Exception(Service, "GetFunctionUrlConfig", existing);
         else
         {
-            var created = await api.RestAsync(Service, "CreateFunctionUrlConfig", HttpMethod.Post, path, new JsonObject { ["AuthType"] = "NONE" }, ct).ConfigureAwait(false);
+            var created = await api.RestAsync(Service, "CreateFunctionUrlConfig", HttpMethod.Post, path, new JsonObject { ["AuthType"] = authType }, ct).ConfigureAwait(false);
             url = created.Json()["FunctionUrl"]!.GetValue<string>();
         }
+        if (authType == "AWS_IAM") return url;
         // Public URLs need a resource-based permission for the function URL action (SeBS's FunctionURLAllowPublicAccess),
         // and, for URLs created since October 2025, for lambda:InvokeFunction when invoked through the URL.
         await AddPermissionAsync(name, new JsonObject

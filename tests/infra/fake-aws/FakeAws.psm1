@@ -29,7 +29,7 @@ function New-FakeAwsConfig {
     $aws = [ordered]@{
         region          = $Region
         resources       = @{ resources_id = $ResourcesId }
-        endpoints       = @{ lambda = $Endpoint; iam = $Endpoint; sts = $Endpoint; logs = $Endpoint
+        endpoints       = @{ lambda = $Endpoint; iam = $Endpoint; sts = $Endpoint; logs = $Endpoint; apigateway = $Endpoint
             s3 = "http://$($Services.SEBS_TEST_S3_ENDPOINT)"; dynamodb = "http://$($Services.SEBS_TEST_DYNAMODB_ENDPOINT)" }
         'poll-interval' = 0.1
     }

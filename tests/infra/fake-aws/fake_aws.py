@@ -382,6 +382,7 @@ class FakeAws:
         self.root = tempfile.mkdtemp(prefix="sebs-fake-aws-")
         self.lock = threading.RLock()
         self.functions = {}
+        self.apis = {}                 # API Gateway v2 HTTP APIs by id
         self.roles = {}
         self.logs = LogStore()
         self.queries = {}
@@ -1287,6 +1288,9 @@ class Handler(BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         self._service = None
         try:
+            if path.startswith("/apigw/"):
+                self._service = "execute-api"
+                return self._http_api_invoke(path, query, raw)
             if path.startswith("/lambda-url/"):
                 self._service = "lambda-url"
                 return self._function_url(path, query, raw)
@@ -1355,11 +1359,13 @@ class Handler(BaseHTTPRequestHandler):
             if region != IAM_REGION.get(fake.partition, "us-east-1"):
                 return self._xml_error(403, "SignatureDoesNotMatch",
                                        "Credential should be scoped to a valid region, not '%s'. " % region)
-        elif service in ("lambda", "logs") and region != fake.region:
+        elif service in ("lambda", "logs", "apigateway") and region != fake.region:
             return self._json_error(400 if service == "logs" else 403, "InvalidSignatureException",
                                     "Credential should be scoped to a valid region. ", service)
         if service == "lambda":
             return self._lambda(path, query, raw)
+        if service == "apigateway":
+            return self._apigateway(path, query, raw)
         if service == "logs":
             target = self.headers.get("X-Amz-Target") or ""
             if not target.startswith("Logs_20140328."):
@@ -1442,6 +1448,95 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(status, out)
         raise ApiError(404, "UnknownOperationException", "No Lambda operation matches %s %s" % (self.command, path))
 
+    # -- API Gateway v2 (HTTP APIs): REST-JSON with lowerCamel members, SigV4 service "apigateway" ------------------
+    def _apigateway(self, path, query, raw):
+        fake = self.fake
+        m = re.match(r"^/v2/apis/?$", path)
+        if m and self.command == "POST":
+            try:
+                body = json.loads(raw.decode() or "{}")
+            except ValueError:
+                raise ApiError(400, "BadRequestException", "Invalid request body")
+            name, proto = body.get("name"), body.get("protocolType")
+            if not name or not proto:
+                raise ApiError(400, "BadRequestException", "Invalid input: name and protocolType are required")
+            if proto not in ("HTTP", "WEBSOCKET"):
+                raise ApiError(400, "BadRequestException", "Invalid protocolType %s" % proto)
+            target = body.get("target")
+            if target:
+                if proto != "HTTP":
+                    raise ApiError(400, "BadRequestException", "Quick create (target) is only supported for HTTP APIs")
+                with fake.lock:
+                    fake.function(target)   # a quick-create target must be a function that exists
+            api_id = uuid.uuid4().hex[:10]
+            api = {"apiId": api_id, "name": name, "protocolType": proto,
+                   "apiEndpoint": "http://127.0.0.1:%d/apigw/%s" % (fake.port, api_id),
+                   "routeSelectionExpression": "$request.method $request.path", "apiKeySelectionExpression": "$request.header.x-api-key",
+                   "createdDate": iso_z(), "disableExecuteApiEndpoint": False, "tags": {}}
+            with fake.lock:
+                fake.apis[api_id] = dict(api, target=target)
+            return self._send(201, api)
+        if m and self.command == "GET":
+            q = dict(parse_qsl(query))
+            with fake.lock:
+                items = [{k: v for k, v in a.items() if k != "target"} for _, a in sorted(fake.apis.items())]
+            start = int(q.get("nextToken") or 0)
+            size = int(q.get("maxResults") or 100)
+            out = {"items": items[start:start + size]}
+            if start + size < len(items):
+                out["nextToken"] = str(start + size)
+            return self._send(200, out)
+        m = re.match(r"^/v2/apis/([^/]+)/?$", path)
+        if m:
+            with fake.lock:
+                api = fake.apis.get(m.group(1))
+                if api is None:
+                    raise ApiError(404, "NotFoundException", "Invalid API identifier specified %s:%s" % (fake.account, m.group(1)))
+                if self.command == "GET":
+                    return self._send(200, {k: v for k, v in api.items() if k != "target"})
+                if self.command == "DELETE":
+                    del fake.apis[m.group(1)]
+                    return self._send(204, b"")
+        raise ApiError(404, "NotFoundException", "No API Gateway v2 operation matches %s %s" % (self.command, path))
+
+    def _http_api_invoke(self, path, query, raw):
+        """execute-api: the $default route's Lambda proxy integration (payload 2.0); API Gateway needs the function's
+        permission for apigateway.amazonaws.com from this API (SourceArn), else it answers 500."""
+        fake = self.fake
+        m = re.match(r"^/apigw/([^/]+)(/.*)?$", path)
+        with fake.lock:
+            api = fake.apis.get(m.group(1)) if m else None
+            target = api and api.get("target")
+            fn = None
+            if target:
+                try:
+                    fn = fake.function(target)
+                except ApiError:
+                    fn = None
+        if api is None:
+            return self._send(404, {"message": "Not Found"})
+        if fn is None:
+            return self._send(500, {"message": "Internal Server Error"})
+        source = "arn:%s:execute-api:%s:%s:%s/$default/%s%s" % (fake.partition, fake.region, fake.account, api["apiId"],
+                                                              self.command, m.group(2) or "/")
+        allowed = False
+        for st in fn.policy:
+            if st.get("Principal") == {"Service": "apigateway.amazonaws.com"} and st.get("Action") in ("lambda:InvokeFunction", "lambda:*"):
+                pattern = st.get("Condition", {}).get("ArnLike", {}).get("AWS:SourceArn")
+                if pattern is None or re.match("^" + re.escape(pattern).replace("\\*", ".*") + "$", source):
+                    allowed = True
+        if not allowed:
+            return self._send(500, {"message": "Internal Server Error"})
+        try:
+            fake._throttle()
+        except ApiError:
+            return self._send(429, {"message": "Too Many Requests"})
+        try:
+            return self._function_url_invoke(fn, "/lambda-url/%s%s" % (fn.name, m.group(2) or "/"), query, raw,
+                                             api_id=api["apiId"], error_body={"message": "Internal Server Error"})
+        finally:
+            fake._release_slot()
+
     def _function_url(self, path, query, raw):
         fake = self.fake
         m = re.match(r"^/lambda-url/([^/]+)(/.*)?$", path)
@@ -1469,7 +1564,7 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             fake._release_slot()
 
-    def _function_url_invoke(self, fn, path, query, raw):
+    def _function_url_invoke(self, fn, path, query, raw, api_id=None, error_body=None):
         fake = self.fake
         m = re.match(r"^/lambda-url/([^/]+)(/.*)?$", path)
         ctype = (self.headers.get("Content-Type") or "").lower()
@@ -1509,8 +1604,14 @@ class Handler(BaseHTTPRequestHandler):
         # requestContext.requestId is the Lambda request id (context.aws_request_id), as on AWS.
         request_id = str(uuid.uuid4())
         event["requestContext"]["requestId"] = request_id
+        if api_id:
+            event["requestContext"]["apiId"] = api_id
+            event["requestContext"]["domainName"] = "%s.execute-api.%s.amazonaws.com" % (api_id, fake.region)
         request_id, res, _tail = fake.run(fn, event, request_id)
         if not res["ok"]:
+            # A failed integration: Function URLs answer 502, HTTP APIs 500 (both with a generic message).
+            if error_body is not None:
+                return self._send(500, error_body, {"apigw-requestid": request_id})
             return self._send(502, {"Message": "Internal Server Error"}, {"x-amzn-RequestId": request_id})
         value = res["value"]
         if isinstance(value, dict) and "statusCode" in value:
