@@ -118,6 +118,9 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     public IObjectStorage Storage => _storage;
     public IMetricsSource? Metrics { get; }
     private string Architecture => _context.Config.Architecture;
+    /// <summary>The InvocationType option: RequestResponse (measured, SeBS's sync invoke) or Event (SeBS's async_invoke).</summary>
+    private bool Asynchronous => _context.Options.TryGetValue(AwsPlatformFactory.InvocationTypeOption, out var v)
+        && string.Equals(v?.ToString(), "Event", StringComparison.OrdinalIgnoreCase);
     /// <summary>The HttpTrigger option: FunctionUrl (SeBS's default here) or HttpApi (API Gateway v2).</summary>
     private bool UseHttpApi => _context.Options.TryGetValue(AwsPlatformFactory.HttpTriggerOption, out var v)
         && string.Equals(v?.ToString(), "HttpApi", StringComparison.OrdinalIgnoreCase);
@@ -215,7 +218,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
 
     public IFunctionTrigger GetTrigger(SebsFunction function, TriggerType type) => type switch
     {
-        TriggerType.Library => new LambdaLibraryTrigger(_lambda, function),
+        TriggerType.Library => new LambdaLibraryTrigger(_lambda, function, Asynchronous),
         // One HTTP trigger per URL and timeout, so its connections are reused across runs of this session.
         TriggerType.Http when function.Url is { } url => _urlTriggers.GetOrAdd($"{url}|{function.TimeoutSeconds}|{function.MemoryMB}|{((AwsFunction)function).FunctionUrlAuth}",
             _ => new Lazy<LambdaUrlTrigger>(() => new LambdaUrlTrigger(url, function,
@@ -338,7 +341,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
 }
 
 /// <summary>SeBS's library trigger: a synchronous Invoke whose log tail carries the REPORT line (provider times, memory, billing).</summary>
-internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction function) : IFunctionTrigger
+internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction function, bool asynchronous = false) : IFunctionTrigger
 {
     public TriggerType Type => TriggerType.Library;
 
@@ -352,7 +355,7 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
         try
         {
             // A measurement: sent once (Retry: false), never retried by the pipeline.
-            response = await lambda.InvokeAsync(function.Name, payload, TimeSpan.FromSeconds(function.TimeoutSeconds + 30), ct).ConfigureAwait(false);
+            response = await lambda.InvokeAsync(function.Name, payload, TimeSpan.FromSeconds(function.TimeoutSeconds + 30), ct, asynchronous).ConfigureAwait(false);
         }
         catch (SebsException ex) when (ex.Kind == SebsErrorKind.OperationTimeout && !ct.IsCancellationRequested)
         {
@@ -366,6 +369,14 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
             return Fail(result, ex.Message);
         }
         Finish(result, sw);
+        if (asynchronous && response.Ok)
+        {
+            // SeBS's async_invoke: 202 Accepted and the request id; the function runs later, so there is no output here
+            // and provider times come from its REPORT line in CloudWatch Logs (Get-SebsMetrics).
+            result.RequestId = response.Header("x-amzn-requestid") ?? "";
+            result.Output = new JsonObject { ["async"] = true, ["request_id"] = result.RequestId };
+            return result;
+        }
         var log = response.Header("x-amz-log-result") is { Length: > 0 } tail ? Encoding.UTF8.GetString(Convert.FromBase64String(tail)) : "";
         if (LambdaReport.ParseAll(log).LastOrDefault() is { } report)
         {
@@ -480,6 +491,9 @@ public sealed class AwsPlatformFactory : IPlatformFactory
         Triggers = new[] { TriggerType.Library, TriggerType.Http },
         Options = new[]
         {
+            new PlatformOption(InvocationTypeOption,
+                "The library trigger's Invoke: RequestResponse (synchronous, measured) or Event (asynchronous: accepted with a request id, provider times later from the logs).",
+                new[] { "RequestResponse", "Event" }, "RequestResponse"),
             new PlatformOption(HttpTriggerOption,
                 "What serves the HTTP trigger: a Lambda Function URL, or an API Gateway v2 HTTP API (SeBS's original HTTP trigger on AWS).",
                 new[] { "FunctionUrl", "HttpApi" }, "FunctionUrl"),
@@ -498,6 +512,7 @@ public sealed class AwsPlatformFactory : IPlatformFactory
     public const string LogFormatOption = "LogFormat";
     public const string FunctionUrlAuthOption = "FunctionUrlAuth";
     public const string HttpTriggerOption = "HttpTrigger";
+    public const string InvocationTypeOption = "InvocationType";
     public PlatformDescriptor Descriptor => Aws;
     public IPlatform Create(PlatformContext context) => new AwsPlatform(context);
     public SebsFunction RestoreFunction(JsonObject cached) => SebsFunction.Restore<AwsFunction>(cached, Aws.Name);

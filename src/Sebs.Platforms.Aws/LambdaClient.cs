@@ -126,10 +126,14 @@ public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
         if (!r.Ok && r.Status != HttpStatusCode.NotFound) throw AwsErrors.Exception(Service, "DeleteFunctionUrlConfig", r);
     }
 
-    /// <summary>Synchronous Invoke with the tail of the log (which carries the REPORT line).</summary>
-    public Task<ControlPlaneResponse> InvokeAsync(string name, JsonObject payload, TimeSpan timeout, CancellationToken ct) =>
+    /// <summary>
+    /// Invoke: synchronous (RequestResponse) with the tail of the log, which carries the REPORT line, or asynchronous
+    /// (Event: 202 and the request id; Lambda queues the event and its report reaches CloudWatch Logs later).
+    /// </summary>
+    public Task<ControlPlaneResponse> InvokeAsync(string name, JsonObject payload, TimeSpan timeout, CancellationToken ct, bool asynchronous = false) =>
         api.RestAsync(Service, "Invoke", HttpMethod.Post, Fn(name) + "/invocations", payload, ct,
-            new Dictionary<string, string> { ["X-Amz-Invocation-Type"] = "RequestResponse", ["X-Amz-Log-Type"] = "Tail" },
+            asynchronous ? new Dictionary<string, string> { ["X-Amz-Invocation-Type"] = "Event" }
+                : new Dictionary<string, string> { ["X-Amz-Invocation-Type"] = "RequestResponse", ["X-Amz-Log-Type"] = "Tail" },
             throwOnError: false, timeout: timeout, retry: false);
 
     /// <summary>

@@ -371,6 +371,25 @@ Describe 'AWS Lambda in December 2026' {
         Remove-SebsResource @a -Force
     }
 
+    It 'invokes asynchronously (Event): accepted with a request id, provider times later from CloudWatch Logs' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $c = Join-Path $root 'c-event'
+        $cfgE = New-AwsTestConfig -Endpoint $fake.Url -ResourcesId 'pester12'
+        $a = @{ Platform = 'Aws'; ConfigPath = $cfgE; CachePath = $c; PlatformOption = @{ InvocationType = 'Event' } }
+        $r = @(Invoke-SebsBenchmark 010.sleep @a -Trigger Library -Repetitions 2 -Payload @{ sleep = 0.1 })
+        $r.Count | Should -Be 2
+        $r | ForEach-Object {
+            $_.Failed | Should -BeFalse -Because $_.ErrorMessage
+            $_.RequestId | Should -Match '^[0-9a-f-]{36}$'
+            $_.ProviderMs | Should -Be 0
+            $_.ClientMs | Should -BeLessThan 100 -Because 'Event returns before the function has run'
+        }
+        Start-Sleep -Milliseconds 800
+        $m = @($r | Get-SebsMetrics -Platform Aws -ConfigPath $cfgE -CachePath $c)
+        $m | ForEach-Object { $_.ProviderMs | Should -BeGreaterOrEqual 100 }
+        (Get-FakeFunctions | Where-Object name -like 'sebs_pester12_*').invocations | Should -Be 2
+    }
+
     It 'deploys in the aws-cn partition: China endpoints, arn:aws-cn ARNs and IAM signed for cn-north-1' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
         $cn = Start-FakeAws -AccessKey $key -SecretKey $secret -Python $python -FunctionEnv $functionEnv -ExtraArguments @('--region', 'cn-north-1', '--partition', 'aws-cn')

@@ -936,13 +936,15 @@ class FakeAws:
                 self._release_slot()
                 raise
 
+            request_id = str(uuid.uuid4())
+
             def background():
                 try:
-                    self.run(fn, event)
+                    self.run(fn, event, request_id)
                 finally:
                     self._release_slot()
             threading.Thread(target=background, daemon=True).start()
-            return 202, {}, b""
+            return 202, {"x-amzn-RequestId": request_id}, b""
         try:
             request_id, res, tail = self.run(fn, event)
         finally:

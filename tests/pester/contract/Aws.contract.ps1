@@ -14,14 +14,14 @@
         Import-Module (Join-Path $PSScriptRoot '../../infra/fake-aws/FakeAws.psm1') -Force
         $services = Get-SebsTestServices
         if (-not $services.SEBS_TEST_S3_ENDPOINT -or -not $services.SEBS_TEST_DYNAMODB_ENDPOINT) {
-            return @{ Skip = 'no S3 or DynamoDB emulator (tests/infra/start-services.sh)' }
+            return @{ Skip = 'no S3 or DynamoDB emulator (tests/infra/start-services.sh)'; Environment = @{} }
         }
         # Python functions use Debian's boto3 (the Lambda runtime has boto3); Node.js ones the SDK v3 start-services.sh installs.
         $python = if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { 'python3' }
         & $python -c 'import boto3' 2>$null
-        if ($LASTEXITCODE -ne 0) { return @{ Skip = "$python has no boto3 (Debian package python3-boto3)" } }
+        if ($LASTEXITCODE -ne 0) { return @{ Skip = "$python has no boto3 (Debian package python3-boto3)"; Environment = @{} } }
         $nodeSdk = Join-Path $PSScriptRoot '../../../.tools/npm-aws-sdk/node_modules'
-        if (-not (Test-Path (Join-Path $nodeSdk '@aws-sdk/client-s3'))) { return @{ Skip = 'the AWS SDK for Node is not installed (tests/infra/start-services.sh)' } }
+        if (-not (Test-Path (Join-Path $nodeSdk '@aws-sdk/client-s3'))) { return @{ Skip = 'the AWS SDK for Node is not installed (tests/infra/start-services.sh)'; Environment = @{} } }
         $key = $services.SEBS_TEST_S3_ACCESS_KEY; $secret = $services.SEBS_TEST_S3_SECRET_KEY
         $fake = Start-FakeAws -AccessKey $key -SecretKey $secret -Python $python -FunctionEnv @(
             "AWS_ENDPOINT_URL_S3=http://$($services.SEBS_TEST_S3_ENDPOINT)", "AWS_ENDPOINT_URL_DYNAMODB=http://$($services.SEBS_TEST_DYNAMODB_ENDPOINT)",
