@@ -105,17 +105,19 @@ public class RegressionSuiteTests
     public class FailingPlatform : DispatchProxy
     {
         private Exception _error = null!;
+        private PlatformName _name;
 
-        public static IPlatform Create(Exception error)
+        public static IPlatform Create(Exception error, PlatformName? name = null)
         {
             var p = Create<IPlatform, FailingPlatform>();
             ((FailingPlatform)(object)p)._error = error;
+            ((FailingPlatform)(object)p)._name = name ?? PlatformName.Local;
             return p;
         }
 
         protected override object? Invoke(MethodInfo? method, object?[]? args) => method!.Name switch
         {
-            "get_Name" => PlatformName.Local,
+            "get_Name" => _name,
             "get_Region" => "local",
             _ when method.ReturnType == typeof(Task) => Task.FromException(_error),
             _ when method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>) =>
