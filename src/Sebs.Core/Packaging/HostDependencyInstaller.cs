@@ -106,7 +106,8 @@ for raw in open(sys.argv[1], encoding="utf-8"):
         {
             _log.Warning($"{python} cannot make a virtual environment ({made.Tail().Split('\n')[^1]}); installing into .python_packages instead.");
             if (Directory.Exists(venv)) Directory.Delete(venv, recursive: true);
-            await new HostDependencyInstaller(_log, python).InstallPythonAsync(packageDir, ct).ConfigureAwait(false);
+            // Without .venv the sandbox runs python3 on PATH, so that is the interpreter to install for.
+            await InstallPythonAsync(packageDir, ct).ConfigureAwait(false);
             return;
         }
         if (missing.Length == 0)

@@ -30,9 +30,11 @@ public sealed class RegressionOptions
 }
 
 /// <summary>
-/// SeBS's regression suite (sebs/regression.py) for any platform: every selected benchmark × language is deployed,
-/// invoked once through the HTTP trigger with the test input, and its output validated. Cases run in parallel up to a
-/// limit and are reported as each one ends; a failing case never stops the others.
+/// SeBS's regression suite (sebs/regression.py, reference §11) for any platform: every selected benchmark × language is
+/// deployed, invoked once through the HTTP trigger with the test input, and its output validated. Cases run in parallel
+/// up to a limit and are reported as each one ends; a failing case never stops the others. Unlike SeBS, a case ends
+/// Passed, Failed or Skipped (this machine cannot run it, and says why), and the microbenchmarks that talk back to the
+/// client (020, 030, 040) run against the servers their experiments use (<see cref="RegressionServers"/>).
 /// </summary>
 public sealed class RegressionSuite
 {
@@ -216,7 +218,7 @@ public sealed class RegressionSuite
 
     /// <summary>
     /// SeBS's <c>{trigger: output}</c>: the wrapper's whole response keyed by the trigger name (null when the function was
-    /// never invoked). A failed case also carries <c>"error"</c> with the reason.
+    /// never invoked). A failed case also carries <c>"error"</c> with the reason, a skipped one <c>"skipped"</c>.
     /// </summary>
     private string WriteResultFile(RegressionResult result, JsonNode? output)
     {
