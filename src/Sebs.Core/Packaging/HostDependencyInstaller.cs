@@ -5,10 +5,10 @@ namespace Sebs.Core.Packaging;
 /// <summary>
 /// Installs dependencies with the host's python3/pip and npm. Python requirements that the interpreter already
 /// provides are not installed again, so a build works where PyPI is unreachable but the packages are present.
-/// With <see cref="VirtualEnvironment"/> (the local process sandbox) the package gets its own virtual environment,
-/// <c>.venv</c>, made with <c>--system-site-packages</c> from the host interpreter that provides most of the requirements,
-/// and the missing ones are installed into it: the counterpart of the Docker sandbox, whose run image supplies its
-/// Debian packages and pip adds the rest. Without it they go to <c>.python_packages</c> beside the code.
+/// With <see cref="VirtualEnvironment"/> (for sandboxes that run functions as host processes) the package gets its own
+/// virtual environment, <c>.venv</c>, made with <c>--system-site-packages</c> from the host interpreter that provides most
+/// of the requirements, and the missing ones are installed into it: the counterpart of a container sandbox, whose run
+/// image supplies its distribution packages and pip adds the rest. Without it they go to <c>.python_packages</c>.
 /// </summary>
 public sealed class HostDependencyInstaller : IDependencyInstaller
 {
