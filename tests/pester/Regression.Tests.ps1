@@ -198,3 +198,22 @@ Describe 'Settings the regression suite takes' {
         "$($err[0])" | Should -Match "'server-port' must be a port number"
     }
 }
+
+Describe 'A host without the runtime of a language' {
+    It 'skips the case in the process sandbox and names the missing program' {
+        $saved = $env:PATH
+        # node is looked up on PATH when the sandbox starts; 010.sleep has no npm dependencies, so nothing else needs it.
+        $env:PATH = Join-Path $TestDrive 'empty-bin'
+        try {
+            $err = $null
+            $r = Invoke-SebsRegression 010.sleep -Language nodejs -Sandbox Process -OutputPath (Join-Path $root 'out-noruntime') `
+                -CachePath (Join-Path $root 'cache-noruntime') -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $ok = $?
+        }
+        finally { $env:PATH = $saved }
+        $r.Outcome | Should -Be 'Skipped' -Because "$($r.Error)"
+        $r.SkipReason | Should -Be 'node is not on PATH, so the process sandbox cannot run nodejs functions here (install it, or use -Sandbox Docker).'
+        $ok | Should -BeTrue
+        $err | Should -BeNullOrEmpty
+    }
+}
