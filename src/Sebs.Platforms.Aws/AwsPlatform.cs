@@ -334,6 +334,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         _api.Dispose();
         _storage.Dispose();
         _noSql.Dispose();
+        _sts.Dispose();
         foreach (var t in _urlTriggers.Values.Where(t => t.IsValueCreated)) t.Value.Dispose();
         _roleGate.Dispose();
         return ValueTask.CompletedTask;

@@ -164,7 +164,7 @@ Describe 'AWS Lambda platform' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
         $o = Join-Path $root 'perf'
         $r = @(Start-SebsExperiment perf-cost -Platform Aws -ConfigPath $cfg -CachePath $cache -Benchmark 010.sleep -Experiments cold, warm `
-            -Repetitions 2 -ConcurrentInvocations 2 -MemorySize 128 -BatchPause 0 -OutputPath $o)
+            -Repetitions 2 -Concurrency 2 -Memory 128 -BatchPause 0 -OutputPath $o)
         ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
         @($r | Where-Object ExperimentType -eq 'cold').Count | Should -BeGreaterOrEqual 2
         ($r | Where-Object ExperimentType -eq 'cold').IsCold | Should -Not -Contain $false
@@ -199,6 +199,28 @@ Describe 'AWS Lambda platform' {
         ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
         $r | ForEach-Object { $_.Result['result'].GetValue[string]() | Should -Be 'accepted' }
         @(Get-SebsExperimentResult $e eviction-model).Count | Should -Be 1
+    }
+
+    It 'the regression runs 020, 030 and 040 on AWS against its servers at the server-address setting, and skips them without it' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        & $python -c 'import boto3' 2>$null
+        if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because "$python has no boto3 (Debian package python3-boto3)"; return }
+        $o = Join-Path $root 'regression'
+        $warn = $null
+        $r = @(Invoke-SebsRegression 020*, 030*, 040* -Language python -Platform Aws -ConfigPath $cfg -CachePath $cache -OutputPath $o `
+                -WarningVariable warn -WarningAction SilentlyContinue)
+        $r | Should -HaveCount 3
+        foreach ($case in $r) {
+            $case.Outcome | Should -Be 'Skipped'
+            $case.SkipReason | Should -Match "needs a server on this machine that the function on Aws can reach: give its public address with -Setting @\{'server-address' = \.\.\.\}"
+        }
+        @($warn).Count | Should -Be 3
+        $r = @(Invoke-SebsRegression 020*, 030*, 040* -Language python -Platform Aws -ConfigPath $cfg -CachePath $cache -OutputPath $o `
+                -Setting @{ 'server-address' = '127.0.0.1' } -Summary)
+        $summary = $r[-1]
+        $summary | Should -BeOfType ([Sebs.Core.Running.RegressionSummary])
+        ($r | Select-Object -SkipLast 1 | Where-Object Outcome -ne 'Passed') | Should -BeNullOrEmpty -Because (($r | Select-Object -SkipLast 1 | ForEach-Object { "$_" }) -join '; ')
+        ($summary.Platform, $summary.Passed, $summary.Failed, $summary.Skipped) -join ',' | Should -Be 'Aws,3,0,0'
     }
 
     It 'Remove-SebsFunction deletes the function' {
