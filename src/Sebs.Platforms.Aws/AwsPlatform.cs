@@ -54,6 +54,8 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         _roleArn = Settings.LambdaRoleArn;
         _logs = new LogGroupsClient(_api);
         _httpApis = new HttpApiClient(_api, context.Log);
+        _ecr = new EcrClient(_api);
+        _images = new ContainerImageBuilder(_ecr, context.Log, Settings.ImageBases);
         _sts = new StsIdentity(Settings, credentials);
         Metrics = new CloudWatchLogsMetrics(_api);
         // DynamoDB tables (SeBS: PAY_PER_REQUEST, string HASH/RANGE keys) through AWSSDK.DynamoDBv2 with the session's
@@ -67,6 +69,10 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
 
     private readonly LogGroupsClient _logs;
     private readonly HttpApiClient _httpApis;
+    private readonly EcrClient _ecr;
+    private readonly ContainerImageBuilder _images;
+    /// <summary>SeBS-style: one ECR repository per resource id, tagged per benchmark, language, version, architecture and code hash.</summary>
+    internal string EcrRepositoryName => $"sebs-{ResourceId}".ToLowerInvariant();
     private readonly StsIdentity _sts;
     private readonly DynamoDbNoSqlStorage _noSql;
     public INoSqlStorage? NoSql => _noSql;
@@ -118,6 +124,9 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     public IObjectStorage Storage => _storage;
     public IMetricsSource? Metrics { get; }
     private string Architecture => _context.Config.Architecture;
+    /// <summary>The PackageType option: Zip (SeBS's default) or Image (a container image in ECR).</summary>
+    private bool UseImage => _context.Options.TryGetValue(AwsPlatformFactory.PackageTypeOption, out var v)
+        && string.Equals(v?.ToString(), "Image", StringComparison.OrdinalIgnoreCase);
     /// <summary>The InvocationType option: RequestResponse (measured, SeBS's sync invoke) or Event (SeBS's async_invoke).</summary>
     private bool Asynchronous => _context.Options.TryGetValue(AwsPlatformFactory.InvocationTypeOption, out var v)
         && string.Equals(v?.ToString(), "Event", StringComparison.OrdinalIgnoreCase);
@@ -163,7 +172,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         else
         {
             var role = await RoleArnAsync(ct).ConfigureAwait(false);
-            var code = await CodeAsync(package, ct).ConfigureAwait(false);
+            var code = await CodeAsync(package, config.Language, config.LanguageVersion, ct).ConfigureAwait(false);
             var created = await _lambda.CreateAsync(new LambdaFunctionSpec(name, LambdaClient.RuntimeName(config.Language, config.LanguageVersion), role,
                 "handler.handler", config.MemoryMB, config.TimeoutSeconds, config.Architecture, environment, code) { LogFormat = LogFormat }, ct).ConfigureAwait(false);
             Describe(function, created);
@@ -185,7 +194,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
 
     public async Task UpdateCodeAsync(SebsFunction function, CodePackage package, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
-        var code = await CodeAsync(package, ct).ConfigureAwait(false);
+        var code = await CodeAsync(package, function.Language, function.Config.LanguageVersion, ct).ConfigureAwait(false);
         await _lambda.UpdateCodeAsync(function.Name, code, function.Config.Architecture, ct).ConfigureAwait(false);
         // SeBS updates the configuration after the code, so the environment follows the new code.
         if (environment.Count > 0)
@@ -235,7 +244,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
 
     public Task DeleteResourceAsync(PlatformResource resource, CancellationToken ct) => Resources.DeleteAsync(resource, ct);
 
-    private AwsResources Resources => new(this, _context, _lambda, _logs, _storage, _noSql, _iam, _httpApis, DeploymentBucket);
+    private AwsResources Resources => new(this, _context, _lambda, _logs, _storage, _noSql, _iam, _httpApis, _ecr, DeploymentBucket);
 
     /// <summary>The role this platform creates (SeBS's sebs-lambda-role), for the clean-up.</summary>
     internal string RoleName => Settings.RoleName;
@@ -288,8 +297,10 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     }
 
     /// <summary>The package zipped; inline below Lambda's limit, else uploaded to the deployment bucket (SeBS: {benchmark}/{arch}/{zip}).</summary>
-    private async Task<LambdaCode> CodeAsync(CodePackage package, CancellationToken ct)
+    private async Task<LambdaCode> CodeAsync(CodePackage package, string language, string version, CancellationToken ct)
     {
+        if (UseImage)
+            return new LambdaCode(null, ImageUri: await _images.BuildAndPushAsync(EcrRepositoryName, package, language, version, package.Architecture, ct).ConfigureAwait(false));
         var zip = Zip(package.Path);
         if (Settings.FitsInline(zip.LongLength)) return new LambdaCode(zip);
         var key = $"{package.Benchmark}/{package.Architecture}/{package.Hash}.zip";
@@ -492,6 +503,9 @@ public sealed class AwsPlatformFactory : IPlatformFactory
         Triggers = new[] { TriggerType.Library, TriggerType.Http },
         Options = new[]
         {
+            new PlatformOption(PackageTypeOption,
+                "How code is deployed: Zip (inline or through S3, up to 250 MB unzipped) or Image (a container image built with docker and pushed to ECR, up to 10 GB).",
+                new[] { "Zip", "Image" }, "Zip"),
             new PlatformOption(InvocationTypeOption,
                 "The library trigger's Invoke: RequestResponse (synchronous, measured) or Event (asynchronous: accepted with a request id, provider times later from the logs).",
                 new[] { "RequestResponse", "Event" }, "RequestResponse"),
@@ -514,6 +528,7 @@ public sealed class AwsPlatformFactory : IPlatformFactory
     public const string FunctionUrlAuthOption = "FunctionUrlAuth";
     public const string HttpTriggerOption = "HttpTrigger";
     public const string InvocationTypeOption = "InvocationType";
+    public const string PackageTypeOption = "PackageType";
     public PlatformDescriptor Descriptor => Aws;
     public IPlatform Create(PlatformContext context) => new AwsPlatform(context);
     public SebsFunction RestoreFunction(JsonObject cached) => SebsFunction.Restore<AwsFunction>(cached, Aws.Name);

@@ -11,12 +11,12 @@ namespace Sebs.Platforms.Aws;
 /// execution role only when asked (<see cref="RemoveRoleOption"/>): other resource ids of the account may share it.
 /// </summary>
 internal sealed class AwsResources(AwsPlatform platform, PlatformContext context, LambdaClient lambda, LogGroupsClient logs,
-    S3Storage storage, DynamoDbNoSqlStorage tables, IamClient iam, HttpApiClient httpApis, string deploymentBucket)
+    S3Storage storage, DynamoDbNoSqlStorage tables, IamClient iam, HttpApiClient httpApis, EcrClient ecr, string deploymentBucket)
 {
     public const string RemoveRoleOption = "RemoveRole";
 
     // Children first: a URL before its function, functions before the logs they write, storage, then the role.
-    private const int HttpApiOrder = 5, UrlOrder = 10, FunctionOrder = 20, LogGroupOrder = 30, TableOrder = 40, BucketOrder = 50, RoleOrder = 90;
+    private const int HttpApiOrder = 5, UrlOrder = 10, FunctionOrder = 20, LogGroupOrder = 30, TableOrder = 40, BucketOrder = 50, RepositoryOrder = 60, RoleOrder = 90;
 
     private PlatformName Name => platform.Descriptor.Name;
     private string Region => platform.Region;
@@ -57,6 +57,9 @@ internal sealed class AwsResources(AwsPlatform platform, PlatformContext context
         foreach (var bucket in new[] { storage.BenchmarksBucket, deploymentBucket })
             if (await storage.BucketExistsAsync(bucket, ct).ConfigureAwait(false))
                 yield return new PlatformResource(Name, "bucket", bucket, bucket, Region) { Order = BucketOrder };
+        foreach (var repo in await ecr.ListAsync(platform.EcrRepositoryName, ct).ConfigureAwait(false))
+            if (repo.Name == platform.EcrRepositoryName)
+                yield return new PlatformResource(Name, "ecr-repository", repo.Name, repo.Name, Region, repo.Uri) { Order = RepositoryOrder };
         if (RemoveRole && await iam.RoleArnAsync(platform.RoleName, ct).ConfigureAwait(false) is { } role)
             yield return new PlatformResource(Name, "role", platform.RoleName, platform.RoleName, "global", role) { Order = RoleOrder };
     }
@@ -77,6 +80,7 @@ internal sealed class AwsResources(AwsPlatform platform, PlatformContext context
             case "log-group": await logs.DeleteAsync(resource.Id, ct).ConfigureAwait(false); break;
             case "table": await tables.DeleteTableAsync(resource.Id, ct).ConfigureAwait(false); break;
             case "bucket": await storage.DeleteBucketAsync(resource.Id, ct).ConfigureAwait(false); break;
+            case "ecr-repository": await ecr.DeleteRepositoryAsync(resource.Id, ct).ConfigureAwait(false); break;
             case "role":
                 await iam.DeleteRoleAsync(resource.Id, ct).ConfigureAwait(false);
                 context.Cache.UpdatePlatformResources(Name, r => r.Remove("lambda-role"));

@@ -31,6 +31,8 @@ public sealed class AwsSettings
     /// request-body limit (69,905,067 bytes) that CreateFunction and UpdateFunctionCode enforce.
     /// </summary>
     public bool FitsInline(long zipBytes) => zipBytes <= InlineCodeLimitBytes && 4 * ((zipBytes + 2) / 3) + 64 * 1024 < 69_905_067;
+    /// <summary>Base images of container-image functions by language (deployment.aws.image-base); default: Lambda's public base images.</summary>
+    public IReadOnlyDictionary<string, string> ImageBases { get; init; } = new Dictionary<string, string>();
     /// <summary>How long to wait for a function to become Active or finish an update.</summary>
     public TimeSpan StateTimeout { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>Poll interval of the waiters.</summary>
@@ -56,6 +58,9 @@ public sealed class AwsSettings
             UseFunctionUrl = resources?["use-function-url"]?.GetValue<bool>() ?? true,
             ResourcesId = resources?["resources_id"]?.GetValue<string>(),
             Endpoints = endpoints,
+            ImageBases = section["image-base"] is JsonObject bases
+                ? bases.Where(p => p.Value is JsonValue).ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.OrdinalIgnoreCase)
+                : new Dictionary<string, string>(),
             StateTimeout = TimeSpan.FromSeconds(section["state-timeout"]?.GetValue<double>() ?? 300),
             PollInterval = TimeSpan.FromSeconds(section["poll-interval"]?.GetValue<double>() ?? 1),
         };

@@ -15,10 +15,13 @@ public sealed record LambdaFunctionSpec(string Name, string Runtime, string Role
 }
 
 /// <summary>A code package: inline zip bytes, or an object in S3.</summary>
-public sealed record LambdaCode(byte[]? ZipFile, string? S3Bucket = null, string? S3Key = null)
+public sealed record LambdaCode(byte[]? ZipFile, string? S3Bucket = null, string? S3Key = null, string? ImageUri = null)
 {
-    public JsonObject ToJson() => ZipFile is not null
-        ? new JsonObject { ["ZipFile"] = Convert.ToBase64String(ZipFile) }
+    /// <summary>A container image in ECR (PackageType Image: no Runtime or Handler, the image's CMD names the handler).</summary>
+    public bool IsImage => ImageUri is not null;
+
+    public JsonObject ToJson() => ImageUri is not null ? new JsonObject { ["ImageUri"] = ImageUri }
+        : ZipFile is not null ? new JsonObject { ["ZipFile"] = Convert.ToBase64String(ZipFile) }
         : new JsonObject { ["S3Bucket"] = S3Bucket, ["S3Key"] = S3Key };
 }
 
@@ -40,9 +43,10 @@ public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
             ["MemorySize"] = spec.MemoryMB,
             ["Timeout"] = spec.TimeoutSeconds,
             ["Architectures"] = new JsonArray(ArchitectureName(spec.Architecture)),
-            ["PackageType"] = "Zip",
+            ["PackageType"] = spec.Code.IsImage ? "Image" : "Zip",
             ["Environment"] = new JsonObject { ["Variables"] = ToJson(spec.Environment) },
         };
+        if (spec.Code.IsImage) { body.Remove("Runtime"); body.Remove("Handler"); }
         if (spec.LogFormat is { } format) body["LoggingConfig"] = new JsonObject { ["LogFormat"] = format };
         // A role created moments ago is not yet assumable by Lambda ("cannot be assumed"): the pipeline retries that (AwsErrors).
         return (await api.RestAsync(Service, "CreateFunction", HttpMethod.Post, "/2015-03-31/functions", body, ct).ConfigureAwait(false)).Json();

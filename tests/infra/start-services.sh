@@ -20,6 +20,7 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 /usr/bin/python3 -c 'import jinja2' >/dev/null 2>&1 || missing+=(python3-jinja2)   # host-side test of 110.dynamic-html
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)     # AWS Python shims (AwsWrappers tests)
+command -v docker-registry >/dev/null || missing+=(docker-registry)                 # the local registry behind the fake ECR
 # What the Python run image has (docker/offline/build-run-images.sh), for the process sandbox's virtual environments
 # (--system-site-packages from /usr/bin/python3): the regression then passes the same cases in both sandboxes.
 /usr/bin/python3 -c 'import PIL' >/dev/null 2>&1 || missing+=(python3-pil)
@@ -104,7 +105,15 @@ run_s3rver() {
     exec "$NPM_DIR/node_modules/.bin/s3rver" --directory "$dir" --address 127.0.0.1 --port "$PORT"
 }
 run_dynalite() { exec "$NPM_DIR/node_modules/.bin/dynalite" --host 127.0.0.1 --port "$PORT"; }
-export -f run_s3rver run_dynalite
+# Debian's docker-registry (Distribution v2) on 127.0.0.1: the registry the fake ECR hands out (Docker pushes to
+# 127.0.0.0/8 over plain HTTP without further set-up).
+run_registry() {
+  local dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/sebs-registry.XXXXXX")
+  printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:%s\n' "$dir" "$PORT" > "$dir.yml"
+  exec docker-registry serve "$dir.yml"
+}
+export -f run_s3rver run_dynalite run_registry
 export NPM_DIR OUT
 
 ENDPOINT=""
@@ -125,7 +134,13 @@ if npm_tool dynalite@4.0.0 dynalite && start_service dynalite bash -c run_dynali
   DYNAMO=$(cat "$OUT/dynalite.endpoint")
 fi
 
+REGISTRY=""
+if command -v docker-registry >/dev/null && start_service registry bash -c run_registry; then
+  REGISTRY=$(cat "$OUT/registry.endpoint")
+fi
+
 {
+  [ -n "$REGISTRY" ] && printf 'SEBS_TEST_REGISTRY=%s\n' "$REGISTRY"
   [ -n "$ENDPOINT" ] && printf 'SEBS_TEST_S3_ENDPOINT=%s\nSEBS_TEST_S3_ACCESS_KEY=S3RVER\nSEBS_TEST_S3_SECRET_KEY=S3RVER\n' "$ENDPOINT"
   [ -n "$DYNAMO" ] && printf 'SEBS_TEST_DYNAMODB_ENDPOINT=%s\n' "$DYNAMO"
   printf 'SEBS_TEST_DOCKER=%s\n' "$DOCKER"

@@ -20,6 +20,8 @@ stop "$OUT/s3rver.pid" s3rver
 if [ -f "$OUT/s3rver.dir" ]; then rm -rf "$(cat "$OUT/s3rver.dir")"; rm -f "$OUT/s3rver.dir"; fi
 rm -f "$OUT/s3rver.endpoint"
 stop "$OUT/dynalite.pid" dynalite
+stop "$OUT/registry.pid" registry
+rm -f "$OUT/registry.endpoint"
 rm -f "$OUT/dynalite.endpoint"
 if [ "${1:-}" = "--keep-docker" ]; then
   [ -f "$OUT/dockerd.pid" ] && echo "[services] dockerd left running (pid $(cat "$OUT/dockerd.pid"))" >&2

@@ -17,10 +17,10 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../infra/fake-aws/FakeAws.psm1') -Force
     function New-AwsTestConfig {
         param([string]$Endpoint, [string]$SecretKey = $secret, [switch]$NoCredentials, [string]$ResourcesId = 'pester01', [string]$Region = 'us-east-1',
-            [string]$AccessKey = $key)
+            [string]$AccessKey = $key, [hashtable]$ImageBase)
         $path = Join-Path $root ("aws-" + [guid]::NewGuid().ToString('N').Substring(0, 6) + '.json')
         if ($NoCredentials) { New-FakeAwsConfig -Path $path -Endpoint $Endpoint -Services $services -ResourcesId $ResourcesId -Region $Region }
-        else { New-FakeAwsConfig -Path $path -Endpoint $Endpoint -Services $services -ResourcesId $ResourcesId -Region $Region -AccessKey $AccessKey -SecretKey $SecretKey }
+        else { New-FakeAwsConfig -Path $path -Endpoint $Endpoint -Services $services -ResourcesId $ResourcesId -Region $Region -AccessKey $AccessKey -SecretKey $SecretKey -ImageBase $ImageBase }
     }
 
     # The fake's inspection view: name, runtime, memory, timeout, env (configured), sandboxes, invocations, url, policyStatements.
@@ -38,7 +38,8 @@ BeforeAll {
             # Lambda's Node.js runtimes ship the AWS SDK v3; here it comes from the copy start-services.sh installs.
             "NODE_PATH=$(Join-Path $PSScriptRoot '../../.tools/npm-aws-sdk/node_modules')")
         $script:fake = Start-FakeAws -AccessKey $key -SecretKey $secret -Python $python -LogPath (Join-Path $root 'fake-aws.log') -FunctionEnv $functionEnv `
-            -ExtraArguments @('--credentials', "AKIDOTHERACCOUNT:other-secret", '--other-account', 'AKIDOTHERACCOUNT=210987654321')
+            -ExtraArguments (@('--credentials', "AKIDOTHERACCOUNT:other-secret", '--other-account', 'AKIDOTHERACCOUNT=210987654321') +
+                $(if ($services.SEBS_TEST_REGISTRY) { @('--registry', $services.SEBS_TEST_REGISTRY) } else { @() }))
         $script:cfg = New-AwsTestConfig -Endpoint $fake.Url
     }
 }
@@ -410,6 +411,28 @@ Describe 'AWS Lambda in December 2026' {
         $m = @($r | Get-SebsMetrics -Platform Aws -ConfigPath $cfgE -CachePath $c)
         $m | ForEach-Object { $_.ProviderMs | Should -BeGreaterOrEqual 100 }
         (Get-FakeFunctions | Where-Object name -like 'sebs_pester12_*').invocations | Should -Be 2
+    }
+
+    It 'deploys a container image through ECR (PackageType Image): built with docker, pushed to the registry, run by Lambda, cleaned up' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        if (-not $services.SEBS_TEST_REGISTRY -or $services.SEBS_TEST_DOCKER -ne '1') { Set-ItResult -Skipped -Because 'no local registry or Docker engine (tests/infra/start-services.sh)'; return }
+        $c = Join-Path $root 'c-image'
+        # Lambda's base images come from public.ecr.aws, which tests cannot reach: an empty base stands in (the fake
+        # runs /var/task with its own interpreter, as a Lambda base image's runtime would).
+        $cfgImg = New-AwsTestConfig -Endpoint $fake.Url -ResourcesId 'pester13' -ImageBase @{ python = 'scratch'; nodejs = 'scratch' }
+        $a = @{ Platform = 'Aws'; ConfigPath = $cfgImg; CachePath = $c; PlatformOption = @{ PackageType = 'Image' } }
+        $r = @(Invoke-SebsBenchmark 010.sleep @a -Trigger Library -Repetitions 2 -Payload @{ sleep = 0 })
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        $r[0].IsCold | Should -BeTrue
+        $deployed = Get-FakeFunctions | Where-Object name -like 'sebs_pester13_*'
+        $deployed.packageType | Should -Be 'Image'
+        $deployed.runtime | Should -BeNullOrEmpty
+        $deployed.imageUri | Should -Match ([regex]::Escape($services.SEBS_TEST_REGISTRY) + '/sebs-pester13:010-sleep-python-')
+        $listed = @(Get-SebsResource @a)
+        $listed.Kind | Should -Contain 'ecr-repository'
+        Remove-SebsResource @a -Force
+        @(Get-SebsResource @a) | Should -BeNullOrEmpty
+        (Invoke-RestMethod "http://$($services.SEBS_TEST_REGISTRY)/v2/sebs-pester13/tags/list" -SkipHttpErrorCheck).tags | Should -BeNullOrEmpty
     }
 
     It 'deploys in the aws-cn partition: China endpoints, arn:aws-cn ARNs and IAM signed for cn-north-1' {

@@ -25,14 +25,15 @@ function Stop-FakeAws([Parameter(Mandatory)]$Fake) {
 function New-FakeAwsConfig {
     <# A Sebs config whose AWS endpoints are the fake (Lambda, IAM, STS, Logs) and the S3/DynamoDB emulators. #>
     param([Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)][string]$Endpoint, [Parameter(Mandatory)]$Services,
-        [string]$ResourcesId = 'pester01', [string]$Region = 'us-east-1', [string]$AccessKey, [string]$SecretKey)
+        [string]$ResourcesId = 'pester01', [string]$Region = 'us-east-1', [string]$AccessKey, [string]$SecretKey, [hashtable]$ImageBase)
     $aws = [ordered]@{
         region          = $Region
         resources       = @{ resources_id = $ResourcesId }
-        endpoints       = @{ lambda = $Endpoint; iam = $Endpoint; sts = $Endpoint; logs = $Endpoint; apigateway = $Endpoint
+        endpoints       = @{ lambda = $Endpoint; iam = $Endpoint; sts = $Endpoint; logs = $Endpoint; apigateway = $Endpoint; ecr = $Endpoint
             s3 = "http://$($Services.SEBS_TEST_S3_ENDPOINT)"; dynamodb = "http://$($Services.SEBS_TEST_DYNAMODB_ENDPOINT)" }
         'poll-interval' = 0.1
     }
+    if ($ImageBase) { $aws.'image-base' = $ImageBase }
     if ($AccessKey) { $aws.credentials = @{ access_key = $AccessKey; secret_key = $SecretKey } }
     @{ experiments = @{ architecture = 'x64' }; deployment = @{ name = 'aws'; aws = $aws } } | ConvertTo-Json -Depth 6 | Set-Content $Path
     $Path

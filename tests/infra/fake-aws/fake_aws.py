@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -54,6 +55,9 @@ BLOCKED = {"nodejs18.x": ("2026-02-03", "2026-03-09"), "nodejs20.x": ("2026-06-0
            "python3.10": ("2026-07-31", "2026-08-31"), "python3.11": ("2026-07-31", "2026-08-31"),
            "nodejs16.x": ("2025-02-28", "2025-03-31")}
 # Partitions: the home region IAM signs for.
+MANIFEST_TYPES = ", ".join(["application/vnd.docker.distribution.manifest.v2+json",
+                            "application/vnd.docker.distribution.manifest.list.v2+json",
+                            "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json"])
 IAM_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 RESERVED_ENV = {"_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
                 "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
@@ -328,6 +332,7 @@ class Function:
         self.name = name
         self.arn = "arn:%s:lambda:%s:%s:function:%s" % (fake.partition, fake.region, fake.account, name)
         self.url_permission_at = 0.0   # when the last AddPermission happened (propagation delay)
+        self.image_uri = self.image_handler = self.image_runtime = None   # PackageType Image
         self.log_group = "/aws/lambda/" + name
         self.config = {}
         self.code_zip = b""
@@ -343,8 +348,8 @@ class Function:
     def snapshot(self):
         c = self.config
         self.generation += 1
-        return {"generation": self.generation, "code_dir": self.code_dir, "runtime": c["Runtime"],
-                "handler": c["Handler"], "timeout": c["Timeout"], "memory": c["MemorySize"],
+        return {"generation": self.generation, "code_dir": self.code_dir, "runtime": c.get("Runtime") or self.image_runtime,
+                "handler": c.get("Handler") or self.image_handler, "timeout": c["Timeout"], "memory": c["MemorySize"],
                 "env": dict(c.get("Environment", {}).get("Variables", {})),
                 "log_format": c.get("LoggingConfig", {}).get("LogFormat", "Text")}
 
@@ -383,6 +388,8 @@ class FakeAws:
         self.lock = threading.RLock()
         self.functions = {}
         self.apis = {}                 # API Gateway v2 HTTP APIs by id
+        self.repositories = {}         # ECR repositories by name
+        self.registry = args.registry
         self.roles = {}
         self.logs = LogStore()
         self.queries = {}
@@ -586,15 +593,32 @@ class FakeAws:
         name = body.get("FunctionName")
         if not name or not FUNCTION_NAME.match(name):
             raise validation("functionName", name, "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+")
-        if body.get("PackageType", "Zip") != "Zip":
-            raise invalid("The fake supports PackageType Zip only")
+        package = body.get("PackageType", "Zip")
+        if package not in ("Zip", "Image"):
+            raise validation("packageType", package, "Member must satisfy enum value set: [Zip, Image]")
         with self.lock:
             if name in self.functions:
                 raise ApiError(409, "ResourceConflictException", "Function already exist: %s" % name)
-        self._check_common(body, True)
+        image = None
+        if package == "Image":
+            if "Runtime" in body or "Handler" in body:
+                raise invalid("Runtime and Handler are not supported for functions with the Image package type.")
+            uri = (body.get("Code") or {}).get("ImageUri")
+            if not uri:
+                raise invalid("Please provide a source for function code (ImageUri).")
+            self._check_common({k: v for k, v in body.items() if k not in ("Runtime", "Handler")}, False)
+            if "Role" not in body:
+                self._check_role(None)
+            arch = (body.get("Architectures") or ["x86_64"])[0]
+            code_dir, image_handler, image_runtime, digest = self._fetch_image(uri, arch)
+            image = (uri, image_handler, image_runtime, digest)
+            code = b""
+        else:
+            self._check_common(body, True)
         env = self._check_env(body.get("Environment"))
-        code = self._code_bytes(body.get("Code") or {})
-        code_dir = self._unzip(code)
+        if image is None:
+            code = self._code_bytes(body.get("Code") or {})
+            code_dir = self._unzip(code)
         with self.lock:
             if name in self.functions:
                 shutil.rmtree(code_dir, ignore_errors=True)
@@ -602,8 +626,8 @@ class FakeAws:
             fn = Function(self, name)
             fn.code_zip, fn.code_dir = code, code_dir
             fn.config = {
-                "FunctionName": name, "FunctionArn": fn.arn, "Runtime": body["Runtime"], "Role": body["Role"],
-                "Handler": body["Handler"], "CodeSize": len(code),
+                "FunctionName": name, "FunctionArn": fn.arn, "Runtime": body.get("Runtime"), "Role": body["Role"],
+                "Handler": body.get("Handler"), "CodeSize": len(code),
                 "CodeSha256": base64.b64encode(hashlib.sha256(code).digest()).decode(),
                 "Description": body.get("Description", ""), "Timeout": body.get("Timeout", 3),
                 "MemorySize": body.get("MemorySize", 128), "LastModified": iso_lambda(), "Version": "$LATEST",
@@ -615,6 +639,13 @@ class FakeAws:
             }
             if env and env["Variables"]:
                 fn.config["Environment"] = env
+            if image:
+                # Image functions have no Runtime/Handler; CodeSha256 is the image digest (hex).
+                for k in ("Runtime", "Handler"):
+                    fn.config.pop(k, None)
+                fn.config["PackageType"] = "Image"
+                fn.config["CodeSha256"] = image[3].split(":")[-1]
+                fn.image_uri, fn.image_handler, fn.image_runtime = image[0], image[1], image[2]
             self.functions[name] = fn
 
             def activate():
@@ -662,8 +693,19 @@ class FakeAws:
             self._guard_update(fn)
             self._guard_blocked_update(fn)
         self._check_common({k: body[k] for k in ("Architectures",) if k in body}, False)
-        code = self._code_bytes(body)
-        code_dir = self._unzip(code)
+        image = None
+        if fn.config.get("PackageType") == "Image":
+            if not body.get("ImageUri"):
+                raise invalid("Please provide ImageUri when updating a function with Image package type.")
+            arch = (body.get("Architectures") or fn.config.get("Architectures") or ["x86_64"])[0]
+            code_dir, handler, runtime, digest = self._fetch_image(body["ImageUri"], arch)
+            image = (body["ImageUri"], handler, runtime, digest)
+            code = b""
+        elif body.get("ImageUri"):
+            raise invalid("Please don't provide ImageUri when updating a function with Zip package type.")
+        else:
+            code = self._code_bytes(body)
+            code_dir = self._unzip(code)
         with self.lock:
             self._guard_update(fn)
             if body.get("DryRun"):
@@ -672,6 +714,9 @@ class FakeAws:
             fn.code_zip, fn.code_dir = code, code_dir   # the old dir stays until exit: old sandboxes may use it
             fn.config["CodeSize"] = len(code)
             fn.config["CodeSha256"] = base64.b64encode(hashlib.sha256(code).digest()).decode()
+            if image:
+                fn.image_uri, fn.image_handler, fn.image_runtime = image[0], image[1], image[2]
+                fn.config["CodeSha256"] = image[3].split(":")[-1]
             if body.get("Architectures"):
                 fn.config["Architectures"] = body["Architectures"]
             self._begin_update(fn)
@@ -703,6 +748,10 @@ class FakeAws:
     def get_function(self, name):
         with self.lock:
             fn = self.function(name)
+            if fn.config.get("PackageType") == "Image":
+                return 200, {"Configuration": self.public_config(fn),
+                             "Code": {"RepositoryType": "ECR", "ImageUri": fn.image_uri,
+                                      "ResolvedImageUri": fn.image_uri.split(":")[0] + "@sha256:" + fn.config["CodeSha256"]}}
             return 200, {"Configuration": self.public_config(fn),
                          "Code": {"RepositoryType": "S3",
                                   "Location": "http://127.0.0.1:%d/__fake/code/%s.zip" % (self.port, fn.name)}}
@@ -963,6 +1012,124 @@ class FakeAws:
                 raise ApiError(409, "ResourceConflictException", "The operation cannot be performed at this time. "
                                "The function is currently in the following state: Pending")
 
+    # -- ECR (JSON 1.1, SigV4 service "ecr") over the local registry ----------------------------------------------
+    def _repo_json(self, r):
+        return {"repositoryArn": "arn:%s:ecr:%s:%s:repository/%s" % (self.partition, self.region, self.account, r["name"]),
+                "registryId": self.account, "repositoryName": r["name"], "repositoryUri": "%s/%s" % (self.registry, r["name"]),
+                "createdAt": r["created"], "imageTagMutability": r["mutability"],
+                "imageScanningConfiguration": {"scanOnPush": False}, "encryptionConfiguration": {"encryptionType": "AES256"}}
+
+    def _registry(self, method, path, accept=None):
+        conn = http.client.HTTPConnection(self.registry, timeout=30)
+        try:
+            conn.request(method, path, headers={"Accept": accept} if accept else {})
+            resp = conn.getresponse()
+            return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), resp.read()
+        finally:
+            conn.close()
+
+    def _repo_tags(self, name):
+        status, _, body = self._registry("GET", "/v2/%s/tags/list" % name)
+        return (json.loads(body).get("tags") or []) if status == 200 else []
+
+    def ecr_call(self, op, body):
+        if not self.registry:
+            raise ApiError(400, "ServerException", "The fake has no --registry")
+        name = body.get("repositoryName")
+        if op == "GetAuthorizationToken":
+            token = base64.b64encode(("AWS:" + uuid.uuid4().hex).encode()).decode()
+            return {"authorizationData": [{"authorizationToken": token, "expiresAt": time.time() + 12 * 3600,
+                                           "proxyEndpoint": "http://" + self.registry}]}
+        if op == "CreateRepository":
+            if not name or not re.match(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$", name) or len(name) > 256:
+                raise ApiError(400, "InvalidParameterException", "Invalid parameter at 'repositoryName' failed to satisfy "
+                               "constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''")
+            with self.lock:
+                if name in self.repositories:
+                    raise ApiError(400, "RepositoryAlreadyExistsException", "The repository with name '%s' already exists in the "
+                                   "registry with id '%s'" % (name, self.account))
+                self.repositories[name] = {"name": name, "created": time.time(),
+                                           "mutability": body.get("imageTagMutability", "MUTABLE")}
+                return {"repository": self._repo_json(self.repositories[name])}
+        if op == "DescribeRepositories":
+            with self.lock:
+                names = body.get("repositoryNames")
+                if names:
+                    for n in names:
+                        if n not in self.repositories:
+                            raise ApiError(400, "RepositoryNotFoundException", "The repository with name '%s' does not exist in the "
+                                           "registry with id '%s'" % (n, self.account))
+                    repos = [self.repositories[n] for n in names]
+                else:
+                    repos = [self.repositories[n] for n in sorted(self.repositories)]
+                start = int(body.get("nextToken") or 0)
+                size = int(body.get("maxResults") or 100)
+                out = {"repositories": [self._repo_json(r) for r in repos[start:start + size]]}
+                if start + size < len(repos):
+                    out["nextToken"] = str(start + size)
+                return out
+        if op == "DeleteRepository":
+            with self.lock:
+                repo = self.repositories.get(name)
+            if repo is None:
+                raise ApiError(400, "RepositoryNotFoundException", "The repository with name '%s' does not exist in the registry "
+                               "with id '%s'" % (name, self.account))
+            tags = self._repo_tags(name)
+            if tags and not body.get("force"):
+                raise ApiError(400, "RepositoryNotEmptyException", "The repository with name '%s' in registry with id '%s' cannot "
+                               "be deleted because it still contains images" % (name, self.account))
+            for tag in tags:
+                st, hdrs, _ = self._registry("HEAD", "/v2/%s/manifests/%s" % (name, tag), MANIFEST_TYPES)
+                if st == 200 and hdrs.get("docker-content-digest"):
+                    self._registry("DELETE", "/v2/%s/manifests/%s" % (name, hdrs["docker-content-digest"]))
+            with self.lock:
+                self.repositories.pop(name, None)
+            return {"repository": self._repo_json(repo)}
+        raise ApiError(400, "UnknownOperationException", "Unknown operation %s" % op)
+
+    def _fetch_image(self, uri, architecture):
+        """Pulls ImageUri from the registry as Lambda does at deployment: manifest (a list picks the architecture),
+        config (Cmd, WorkingDir) and layers, unpacked; returns (task root, handler, runtime the worker needs, digest)."""
+        m = re.match(r"^([^/]+)/(.+?)(?::([\w][\w.-]{0,127})|@(sha256:[0-9a-f]{64}))$", uri or "")
+        if not m:
+            raise invalid("Source image %s is not valid. Provide a valid source image." % uri)
+        host, repo, ref = m.group(1), m.group(2), m.group(3) or m.group(4)
+        with self.lock:
+            known = repo in self.repositories
+        if host != self.registry or not known:
+            raise invalid("Source image %s does not exist. Provide a valid source image." % uri)
+        status, hdrs, body = self._registry("GET", "/v2/%s/manifests/%s" % (repo, ref), MANIFEST_TYPES)
+        if status != 200:
+            raise invalid("Source image %s does not exist. Provide a valid source image." % uri)
+        manifest = json.loads(body)
+        digest = hdrs.get("docker-content-digest", "")
+        if "manifests" in manifest:
+            want = "arm64" if architecture == "arm64" else "amd64"
+            pick = [x for x in manifest["manifests"] if x.get("platform", {}).get("architecture") == want]
+            if not pick:
+                raise invalid("The image manifest, config or layer media type for the source image %s is not supported." % uri)
+            status, hdrs, body = self._registry("GET", "/v2/%s/manifests/%s" % (repo, pick[0]["digest"]), MANIFEST_TYPES)
+            manifest = json.loads(body)
+        _, _, cfg = self._registry("GET", "/v2/%s/blobs/%s" % (repo, manifest["config"]["digest"]))
+        config = json.loads(cfg).get("config") or {}
+        root = tempfile.mkdtemp(prefix="image-", dir=self.root)
+        for layer in manifest.get("layers", []):
+            st, _, blob = self._registry("GET", "/v2/%s/blobs/%s" % (repo, layer["digest"]))
+            if st != 200:
+                raise invalid("Failed to pull layer %s of %s" % (layer["digest"], uri))
+            with tarfile.open(fileobj=io.BytesIO(blob), mode="r:*") as tar:
+                tar.extractall(root, filter="data")
+        task = os.path.join(root, (config.get("WorkingDir") or "/var/task").lstrip("/"))
+        handler = (config.get("Cmd") or ["app.handler"])[0]
+        module = handler.rsplit(".", 1)[0]
+        if os.path.exists(os.path.join(task, module + ".py")):
+            runtime = "python3.14"
+        elif os.path.exists(os.path.join(task, module + ".js")) or os.path.exists(os.path.join(task, module + ".mjs")):
+            runtime = "nodejs24.x"
+        else:
+            raise invalid("The fake finds no handler module %s in %s of %s" % (module, task, uri))
+        return task, handler, runtime, digest
+
     # -- CloudWatch Logs -----------------------------------------------------------------------------------------
     def logs_call(self, target, body):
         op = target.split(".", 1)[-1]
@@ -1157,6 +1324,7 @@ class FakeAws:
         with self.lock:
             return [{"name": fn.name, "state": fn.config.get("State"), "lastUpdateStatus": fn.config.get("LastUpdateStatus"),
                      "runtime": fn.config.get("Runtime"), "memory": fn.config.get("MemorySize"),
+                     "packageType": fn.config.get("PackageType"), "imageUri": fn.image_uri,
                      "timeout": fn.config.get("Timeout"),
                      "env": fn.config.get("Environment", {}).get("Variables", {}),
                      "activeEnv": (fn.active or {}).get("env"), "activeMemory": (fn.active or {}).get("memory"),
@@ -1248,7 +1416,7 @@ class Handler(BaseHTTPRequestHandler):
         self.fake.log(self.command, self.path.split("?", 1)[0], getattr(self, "_service", None), status)
 
     def _json_error(self, status, code, message, service, extra=None):
-        if service == "logs":
+        if service in ("logs", "ecr"):
             return self._send(status, {"__type": code, "message": message}, {"x-amzn-ErrorType": code},
                               "application/x-amz-json-1.1")
         body = {"message": message} if code in ("InvalidSignatureException", "UnrecognizedClientException",
@@ -1361,13 +1529,22 @@ class Handler(BaseHTTPRequestHandler):
             if region != IAM_REGION.get(fake.partition, "us-east-1"):
                 return self._xml_error(403, "SignatureDoesNotMatch",
                                        "Credential should be scoped to a valid region, not '%s'. " % region)
-        elif service in ("lambda", "logs", "apigateway") and region != fake.region:
+        elif service in ("lambda", "logs", "apigateway", "ecr") and region != fake.region:
             return self._json_error(400 if service == "logs" else 403, "InvalidSignatureException",
                                     "Credential should be scoped to a valid region. ", service)
         if service == "lambda":
             return self._lambda(path, query, raw)
         if service == "apigateway":
             return self._apigateway(path, query, raw)
+        if service == "ecr":
+            target = self.headers.get("X-Amz-Target") or ""
+            if not target.startswith("AmazonEC2ContainerRegistry_V20150921."):
+                raise ApiError(400, "UnknownOperationException", "Unknown operation %s" % target)
+            try:
+                body = json.loads(raw.decode() or "{}")
+            except ValueError:
+                raise ApiError(400, "SerializationException", "Start of structure or map found where not expected.")
+            return self._send(200, fake.ecr_call(target.split(".", 1)[1], body), content_type="application/x-amz-json-1.1")
         if service == "logs":
             target = self.headers.get("X-Amz-Target") or ""
             if not target.startswith("Logs_20140328."):
@@ -1657,6 +1834,7 @@ def main(argv=None):
     p.add_argument("--today", help="YYYY-MM-DD the runtime blocks are judged by (default: today)")
     p.add_argument("--concurrency-limit", type=int, help="account concurrency: invocations beyond it get 429")
     p.add_argument("--other-account", action="append", help="AK=ACCOUNT: STS names this account for that key")
+    p.add_argument("--registry", help="host:port of the OCI registry behind ECR (Debian's docker-registry)")
     p.add_argument("--log")
     p.add_argument("--exit-on-stdin-eof", action="store_true")
     args = p.parse_args(argv)
