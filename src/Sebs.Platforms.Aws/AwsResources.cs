@@ -35,10 +35,10 @@ internal sealed class AwsResources(AwsPlatform platform, PlatformContext context
                 if (!functions.ContainsKey(cached.Name) && await lambda.GetConfigurationAsync(cached.Name, ct).ConfigureAwait(false) is { } c)
                     functions[cached.Name] = c["FunctionArn"]?.GetValue<string>();
             }
-        foreach (var httpApi in await httpApis.ListAsync(Prefix, ct).ConfigureAwait(false))
+        foreach (var httpApi in await Optional("API Gateway HTTP APIs", () => httpApis.ListAsync(Prefix, ct)).ConfigureAwait(false))
             yield return new PlatformResource(Name, "http-api", httpApi.Name, httpApi.ApiId, Region, httpApi.Endpoint) { Order = HttpApiOrder };
         foreach (var name in functions.Keys.Where(n => !n.StartsWith(Prefix, StringComparison.Ordinal)))
-            foreach (var httpApi in (await httpApis.ListAsync(name, ct).ConfigureAwait(false)).Where(a => a.Name == name))
+            foreach (var httpApi in (await Optional("API Gateway HTTP APIs", () => httpApis.ListAsync(name, ct)).ConfigureAwait(false)).Where(a => a.Name == name))
                 yield return new PlatformResource(Name, "http-api", httpApi.Name, httpApi.ApiId, Region, httpApi.Endpoint) { Order = HttpApiOrder };
         foreach (var (name, arn) in functions)
         {
@@ -57,7 +57,7 @@ internal sealed class AwsResources(AwsPlatform platform, PlatformContext context
         foreach (var bucket in new[] { storage.BenchmarksBucket, deploymentBucket })
             if (await storage.BucketExistsAsync(bucket, ct).ConfigureAwait(false))
                 yield return new PlatformResource(Name, "bucket", bucket, bucket, Region) { Order = BucketOrder };
-        foreach (var repo in await ecr.ListAsync(platform.EcrRepositoryName, ct).ConfigureAwait(false))
+        foreach (var repo in await Optional("ECR repositories", () => ecr.ListAsync(platform.EcrRepositoryName, ct)).ConfigureAwait(false))
             if (repo.Name == platform.EcrRepositoryName)
                 yield return new PlatformResource(Name, "ecr-repository", repo.Name, repo.Name, Region, repo.Uri) { Order = RepositoryOrder };
         if (RemoveRole && await iam.RoleArnAsync(platform.RoleName, ct).ConfigureAwait(false) is { } role)
@@ -88,6 +88,20 @@ internal sealed class AwsResources(AwsPlatform platform, PlatformContext context
             default:
                 throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument,
                     $"AWS has no resources of kind {resource.Kind} here.", target: resource.Name);
+        }
+    }
+
+    /// <summary>
+    /// Services only some Sebs features use (HTTP APIs, ECR): credentials without their permissions still list the rest,
+    /// with a warning that names what could not be looked at.
+    /// </summary>
+    private async Task<IReadOnlyList<T>> Optional<T>(string what, Func<Task<IReadOnlyList<T>>> list)
+    {
+        try { return await list().ConfigureAwait(false); }
+        catch (Sebs.Core.Http.CloudRequestException ex) when (ex.Kind == SebsErrorKind.AuthenticationError)
+        {
+            context.Log.Warning($"Not listing {what}: {ex.Message}");
+            return Array.Empty<T>();
         }
     }
 

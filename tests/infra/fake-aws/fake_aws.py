@@ -1015,7 +1015,8 @@ class FakeAws:
     # -- ECR (JSON 1.1, SigV4 service "ecr") over the local registry ----------------------------------------------
     def _repo_json(self, r):
         return {"repositoryArn": "arn:%s:ecr:%s:%s:repository/%s" % (self.partition, self.region, self.account, r["name"]),
-                "registryId": self.account, "repositoryName": r["name"], "repositoryUri": "%s/%s" % (self.registry, r["name"]),
+                "registryId": self.account, "repositoryName": r["name"],
+                "repositoryUri": "%s/%s" % (self.registry or "%s.dkr.ecr.%s.amazonaws.com" % (self.account, self.region), r["name"]),
                 "createdAt": r["created"], "imageTagMutability": r["mutability"],
                 "imageScanningConfiguration": {"scanOnPush": False}, "encryptionConfiguration": {"encryptionType": "AES256"}}
 
@@ -1029,14 +1030,16 @@ class FakeAws:
             conn.close()
 
     def _repo_tags(self, name):
+        if not self.registry:
+            return []
         status, _, body = self._registry("GET", "/v2/%s/tags/list" % name)
         return (json.loads(body).get("tags") or []) if status == 200 else []
 
     def ecr_call(self, op, body):
-        if not self.registry:
-            raise ApiError(400, "ServerException", "The fake has no --registry")
         name = body.get("repositoryName")
         if op == "GetAuthorizationToken":
+            if not self.registry:
+                raise ApiError(500, "ServerException", "The fake has no --registry to hand out", sender=False)
             token = base64.b64encode(("AWS:" + uuid.uuid4().hex).encode()).decode()
             return {"authorizationData": [{"authorizationToken": token, "expiresAt": time.time() + 12 * 3600,
                                            "proxyEndpoint": "http://" + self.registry}]}
@@ -1096,7 +1099,7 @@ class FakeAws:
         host, repo, ref = m.group(1), m.group(2), m.group(3) or m.group(4)
         with self.lock:
             known = repo in self.repositories
-        if host != self.registry or not known:
+        if not self.registry or host != self.registry or not known:
             raise invalid("Source image %s does not exist. Provide a valid source image." % uri)
         status, hdrs, body = self._registry("GET", "/v2/%s/manifests/%s" % (repo, ref), MANIFEST_TYPES)
         if status != 200:

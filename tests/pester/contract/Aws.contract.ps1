@@ -25,7 +25,8 @@
         $key = $services.SEBS_TEST_S3_ACCESS_KEY; $secret = $services.SEBS_TEST_S3_SECRET_KEY
         $fake = Start-FakeAws -AccessKey $key -SecretKey $secret -Python $python -FunctionEnv @(
             "AWS_ENDPOINT_URL_S3=http://$($services.SEBS_TEST_S3_ENDPOINT)", "AWS_ENDPOINT_URL_DYNAMODB=http://$($services.SEBS_TEST_DYNAMODB_ENDPOINT)",
-            "AWS_ACCESS_KEY_ID=$key", "AWS_SECRET_ACCESS_KEY=$secret", "NODE_PATH=$nodeSdk")
+            "AWS_ACCESS_KEY_ID=$key", "AWS_SECRET_ACCESS_KEY=$secret", "NODE_PATH=$nodeSdk") `
+            -ExtraArguments $(if ($services.SEBS_TEST_REGISTRY) { @('--registry', $services.SEBS_TEST_REGISTRY) } else { @() })
         # A resource id of its own: buckets and tables live in emulators other suites share.
         $rid = 'ct' + [guid]::NewGuid().ToString('N').Substring(0, 6)
         $config = New-FakeAwsConfig -Path (Join-Path $Root 'aws.json') -Endpoint $fake.Url -Services $services -ResourcesId $rid -AccessKey $key -SecretKey $secret

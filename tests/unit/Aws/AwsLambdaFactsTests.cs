@@ -171,3 +171,24 @@ public class AwsLambdaFactsTests
         }
     }
 }
+
+public class AwsContainerImageTests
+{
+    [Theory]
+    [InlineData("python", "3.14", "public.ecr.aws/lambda/python:3.14")]
+    [InlineData("nodejs", "24", "public.ecr.aws/lambda/nodejs:24")]
+    public void Builds_from_lambdas_base_image_of_the_runtime(string language, string version, string image) =>
+        Assert.Equal(image, ContainerImageBuilder.DefaultBase(language, version));
+
+    [Fact]
+    public void Registry_credentials_never_print_their_token() =>
+        Assert.Equal("https://123456789012.dkr.ecr.us-east-1.amazonaws.com",
+            new EcrLogin("https://123456789012.dkr.ecr.us-east-1.amazonaws.com", "QVdTOnNlY3JldA==").ToString());
+
+    [Fact]
+    public void Reads_the_base_images_of_the_config()
+    {
+        var config = SebsConfig.Parse("""{"deployment": {"name": "aws", "aws": {"image-base": {"python": "scratch"}}}}""");
+        Assert.Equal("scratch", AwsSettings.From(config).ImageBases["python"]);
+    }
+}
