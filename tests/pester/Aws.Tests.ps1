@@ -435,19 +435,23 @@ Describe 'AWS Lambda in December 2026' {
         (Invoke-RestMethod "http://$($services.SEBS_TEST_REGISTRY)/v2/sebs-pester13/tags/list" -SkipHttpErrorCheck).tags | Should -BeNullOrEmpty
     }
 
-    It 'deploys in the aws-cn partition: China endpoints, arn:aws-cn ARNs and IAM signed for cn-north-1' {
+    It 'deploys in the <Partition> partition: its endpoints, arn:<Partition> ARNs and IAM signed for <IamRegion>' -ForEach @(
+        @{ Partition = 'aws-cn'; Region = 'cn-north-1'; IamRegion = 'cn-north-1'; Rid = 'pester08' }
+        @{ Partition = 'aws-us-gov'; Region = 'us-gov-west-1'; IamRegion = 'us-gov-west-1'; Rid = 'pester14' }
+    ) {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
-        $cn = Start-FakeAws -AccessKey $key -SecretKey $secret -Python $python -FunctionEnv $functionEnv -ExtraArguments @('--region', 'cn-north-1', '--partition', 'aws-cn')
+        $other = Start-FakeAws -AccessKey $key -SecretKey $secret -Python $python -FunctionEnv $functionEnv -ExtraArguments @('--region', $Region, '--partition', $Partition)
         try {
-            $cfgCn = New-AwsTestConfig -Endpoint $cn.Url -ResourcesId 'pester08' -Region 'cn-north-1'
-            $f = New-SebsFunction 010.sleep -Platform Aws -ConfigPath $cfgCn -CachePath (Join-Path $root 'c-cn')
-            $f.Arn | Should -Match '^arn:aws-cn:lambda:cn-north-1:\d{12}:function:'
-            $f.Role | Should -Match '^arn:aws-cn:iam::\d{12}:role/sebs-lambda-role$'
-            $r = @(Invoke-SebsBenchmark 010.sleep -Platform Aws -ConfigPath $cfgCn -CachePath (Join-Path $root 'c-cn') -Trigger Library -Repetitions 1 -Payload @{ sleep = 0 })
+            $cfgP = New-AwsTestConfig -Endpoint $other.Url -ResourcesId $Rid -Region $Region
+            $c = Join-Path $root "c-$Partition"
+            $f = New-SebsFunction 010.sleep -Platform Aws -ConfigPath $cfgP -CachePath $c
+            $f.Arn | Should -Match "^arn:$($Partition):lambda:$($Region):\d{12}:function:"
+            $f.Role | Should -Match "^arn:$($Partition):iam::\d{12}:role/sebs-lambda-role$"
+            $r = @(Invoke-SebsBenchmark 010.sleep -Platform Aws -ConfigPath $cfgP -CachePath $c -Trigger Library -Repetitions 1 -Payload @{ sleep = 0 })
             $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
-            $r[0].Region | Should -Be 'cn-north-1'
+            $r[0].Region | Should -Be $Region
         }
-        finally { Stop-FakeAws $cn }
+        finally { Stop-FakeAws $other }
     }
 }
 
