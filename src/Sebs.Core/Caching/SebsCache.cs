@@ -83,26 +83,18 @@ public sealed class SebsCache
     private FileStream AcquireLock()
     {
         var lockPath = Path.Combine(Root, ".lock");
-        var deadline = DateTime.UtcNow + LockTimeout;
-        var delay = 10;
-        while (true)
+        return Http.OperationPoller.Poll(() =>
         {
-            try
-            {
-                // FileShare.None is an exclusive advisory lock across processes on Linux, macOS and Windows.
-                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(delay);
-                delay = Math.Min(delay * 2, 200);
-            }
-            catch (IOException ex)
-            {
-                throw new SebsException(SebsErrorIds.CacheLocked, SebsErrorKind.ResourceUnavailable,
-                    $"The cache '{Root}' stayed locked by another process for {LockTimeout.TotalSeconds:0} s.", ex, Root);
-            }
-        }
+            // FileShare.None is an exclusive advisory lock across processes on Linux, macOS and Windows.
+            try { return Http.PollStep<FileStream>.Finished(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None)); }
+            catch (IOException) { return Http.PollStep<FileStream>.Running("locked by another process"); }
+        }, new Http.PollOptions(TimeSpan.FromMilliseconds(10), LockTimeout, $"The cache lock {lockPath}")
+        {
+            BackOff = true,
+            MaxInterval = TimeSpan.FromMilliseconds(200),
+            TimeoutErrorId = SebsErrorIds.CacheLocked,
+            TimeoutMessage = $"The cache '{Root}' stayed locked by another process for {LockTimeout.TotalSeconds:0} s.",
+        });
     }
 
     /// <summary>Writes a file so readers see the old or the new content, never a torn one.</summary>

@@ -20,6 +20,9 @@ public sealed record PollOptions(TimeSpan Interval, TimeSpan Deadline, string Wh
     public bool BackOff { get; init; }
     /// <summary>Looks in all; when they run out the last look's value is returned (a deadline throws instead).</summary>
     public int? MaxAttempts { get; init; }
+    /// <summary>The error a missed deadline raises: its id and, when the default wording does not fit, its message.</summary>
+    public string TimeoutErrorId { get; init; } = SebsErrorIds.CloudRequestFailed;
+    public string? TimeoutMessage { get; init; }
 }
 
 /// <summary>
@@ -32,7 +35,43 @@ public static class OperationPoller
     public static async Task<T> PollAsync<T>(Func<CancellationToken, Task<PollStep<T>>> look, PollOptions options, CancellationToken ct)
     {
         var last = "not started";
-        var pipeline = new ResiliencePipelineBuilder<PollStep<T>>()
+        try
+        {
+            var step = await Pipeline<T>(options).ExecuteAsync(async token =>
+            {
+                var s = await look(token).ConfigureAwait(false);
+                last = s.Status;
+                return s;
+            }, ct).ConfigureAwait(false);
+            return step.Value!;
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw TimedOut(options, last, ex);
+        }
+    }
+
+    /// <summary>The same for a synchronous look (a file lock taken inside a synchronous cache update).</summary>
+    public static T Poll<T>(Func<PollStep<T>> look, PollOptions options, CancellationToken ct = default)
+    {
+        var last = "not started";
+        try
+        {
+            return Pipeline<T>(options).Execute(_ =>
+            {
+                var s = look();
+                last = s.Status;
+                return s;
+            }, ct).Value!;
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw TimedOut(options, last, ex);
+        }
+    }
+
+    private static ResiliencePipeline<PollStep<T>> Pipeline<T>(PollOptions options) =>
+        new ResiliencePipelineBuilder<PollStep<T>>()
             .AddTimeout(new TimeoutStrategyOptions { Timeout = options.Deadline })
             .AddRetry(new RetryStrategyOptions<PollStep<T>>
             {
@@ -44,20 +83,8 @@ public static class OperationPoller
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result.RetryAfter),
             })
             .Build();
-        try
-        {
-            var step = await pipeline.ExecuteAsync(async token =>
-            {
-                var s = await look(token).ConfigureAwait(false);
-                last = s.Status;
-                return s;
-            }, ct).ConfigureAwait(false);
-            return step.Value!;
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw new SebsException(SebsErrorIds.CloudRequestFailed, SebsErrorKind.OperationTimeout,
-                $"{options.What} did not finish within {options.Deadline.TotalSeconds:0} s (last status: {last}).", ex, target: options.What);
-        }
-    }
+
+    private static SebsException TimedOut(PollOptions options, string last, Exception inner) =>
+        new(options.TimeoutErrorId, SebsErrorKind.OperationTimeout,
+            options.TimeoutMessage ?? $"{options.What} did not finish within {options.Deadline.TotalSeconds:0} s (last status: {last}).", inner, target: options.What);
 }
