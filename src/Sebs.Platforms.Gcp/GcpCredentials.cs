@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using Google.Apis.Auth.OAuth2;
+using Sebs.Core;
+
+namespace Sebs.Platforms.Gcp;
+
+/// <summary>
+/// Where GCP credentials come from (SeBS §2.7): the config's key file, else $GOOGLE_APPLICATION_CREDENTIALS, else SeBS's
+/// $GCP_SECRET_APPLICATION_CREDENTIALS; a service-account key gives the project (its project_id, as in SeBS). Without
+/// a key, the application-default credentials that gcloud writes (<c>gcloud auth application-default login</c>) are used,
+/// with the project from the config's project_name or $GOOGLE_CLOUD_PROJECT. Nothing is sent before this resolves.
+/// </summary>
+public sealed class GcpCredentials
+{
+    public const string Scope = "https://www.googleapis.com/auth/cloud-platform";
+
+    private GcpCredentials(GoogleCredential credential, string projectId, string source, string? account)
+    {
+        Credential = credential;
+        ProjectId = projectId;
+        Source = source;
+        Account = account;
+    }
+
+    /// <summary>Scoped to cloud-platform; asked for a token before every attempt (it refreshes itself).</summary>
+    public GoogleCredential Credential { get; }
+    public string ProjectId { get; }
+    /// <summary>Where the credential came from (a path or "application-default"), for messages: never the key itself.</summary>
+    public string Source { get; }
+    public string? Account { get; }
+
+    public ValueTask<string> TokenAsync(CancellationToken ct) =>
+        new(((ITokenAccess)Credential).GetAccessTokenForRequestAsync(null, ct));
+
+    public override string ToString() => $"{Account ?? "application-default"} ({ProjectId})";
+
+    public static GcpCredentials Resolve(GcpSettings settings)
+    {
+        var (path, from) = settings.CredentialsFile is { } c ? (c, "deployment.gcp.credentials")
+            : Environment.GetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS") is { Length: > 0 } g ? (g, "$GOOGLE_APPLICATION_CREDENTIALS")
+            : Environment.GetEnvironmentVariable("GCP_SECRET_APPLICATION_CREDENTIALS") is { Length: > 0 } s ? (s, "$GCP_SECRET_APPLICATION_CREDENTIALS")
+            : (null, null);
+        if (path is not null) return FromKeyFile(path, from!, settings);
+        var adc = WellKnownAdcFile();
+        if (File.Exists(adc))
+        {
+            var project = settings.ProjectName ?? Environment.GetEnvironmentVariable("GOOGLE_CLOUD_PROJECT")
+                ?? throw Missing($"the application-default credentials in {adc} name no project: set deployment.gcp.project_name or $GOOGLE_CLOUD_PROJECT");
+#pragma warning disable CS0618 // the well-known file is gcloud's own; it holds an authorized_user or a key we did not choose to load by path
+            var credential = GoogleCredential.GetApplicationDefault().CreateScoped(Scope);
+#pragma warning restore CS0618
+            return new GcpCredentials(credential, project, "application-default", null);
+        }
+        throw Missing("set deployment.gcp.credentials.credentials-json or $GOOGLE_APPLICATION_CREDENTIALS (or $GCP_SECRET_APPLICATION_CREDENTIALS) " +
+            "to a service-account key file, or run 'gcloud auth application-default login'");
+    }
+
+    private static GcpCredentials FromKeyFile(string path, string from, GcpSettings settings)
+    {
+        path = Environment.ExpandEnvironmentVariables(path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..]) : path);
+        JsonObject key;
+        try { key = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException("not a JSON object"); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException)
+        {
+            throw Missing($"the key file {path} (from {from}) cannot be read: {ex.Message}");
+        }
+        if (key["type"]?.ToString() != "service_account")
+            throw Missing($"{path} (from {from}) is not a service-account key (its type is '{key["type"]}')");
+        var project = key["project_id"]?.ToString() is { Length: > 0 } p ? p : settings.ProjectName
+            ?? throw Missing($"the key file {path} has no project_id; set deployment.gcp.project_name");
+        try
+        {
+            var account = CredentialFactory.FromFile<ServiceAccountCredential>(path);
+            return new GcpCredentials(account.ToGoogleCredential().CreateScoped(Scope), project, path, account.Id);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or IOException or System.Security.Cryptography.CryptographicException)
+        {
+            throw Missing($"the key file {path} (from {from}) is not a usable service-account key: {ex.Message}");
+        }
+    }
+
+    private static string WellKnownAdcFile()
+    {
+        var dir = Environment.GetEnvironmentVariable("CLOUDSDK_CONFIG") is { Length: > 0 } d ? d
+            : OperatingSystem.IsWindows() ? Path.Combine(Environment.GetEnvironmentVariable("APPDATA") ?? "", "gcloud")
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config", "gcloud");
+        return Path.Combine(dir, "application_default_credentials.json");
+    }
+
+    private static SebsException Missing(string what) =>
+        new(SebsErrorIds.MissingCredentials, SebsErrorKind.AuthenticationError, $"No usable Gcp credentials: {what}.", target: "Gcp");
+}
