@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Google.Apis.Auth.OAuth2;
+using Google.Apis.Auth.OAuth2.Responses;
 using Sebs.Core;
 
 namespace Sebs.Platforms.Gcp;
@@ -29,8 +30,19 @@ public sealed class GcpCredentials
     public string Source { get; }
     public string? Account { get; }
 
-    public ValueTask<string> TokenAsync(CancellationToken ct) =>
-        new(((ITokenAccess)Credential).GetAccessTokenForRequestAsync(null, ct));
+    /// <summary>A token for the next attempt; a refused grant (a revoked key, a wrong token_uri) names what the token service said.</summary>
+    public async ValueTask<string> TokenAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await ((ITokenAccess)Credential).GetAccessTokenForRequestAsync(null, ct).ConfigureAwait(false);
+        }
+        catch (TokenResponseException ex)
+        {
+            throw new SebsException(SebsErrorIds.CloudRequestFailed, SebsErrorKind.AuthenticationError,
+                $"Google OAuth: no access token for {Account ?? Source}: {ex.Error?.Error}: {ex.Error?.ErrorDescription}", ex, target: "Gcp");
+        }
+    }
 
     public override string ToString() => $"{Account ?? "application-default"} ({ProjectId})";
 

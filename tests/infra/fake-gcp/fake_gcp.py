@@ -321,7 +321,8 @@ class Fake:
         now = time.time()
         if claims.get("iss") != self.client_email:
             return fail("invalid_grant", "Invalid issuer: %s" % claims.get("iss"))
-        if claims.get("aud") != "http://127.0.0.1:%d/token" % self.port:
+        # Google's token service wants its own URL as the audience (the client libraries send it whatever token_uri is).
+        if claims.get("aud") not in ("https://oauth2.googleapis.com/token", "http://127.0.0.1:%d/token" % self.port):
             return fail("invalid_grant", "Invalid JWT: audience must be the token endpoint, not %s" % claims.get("aud"))
         if not isinstance(claims.get("iat"), (int, float)) or not isinstance(claims.get("exp"), (int, float)):
             return fail("invalid_grant", "Invalid JWT: iat and exp are required")
