@@ -15,6 +15,8 @@ public sealed class CloudRunClient(GoogleApi api, GcpSettings settings, ISebsLog
 {
     public const string InvokerRole = "roles/run.invoker";
 
+    private static string? Short(string? revision) => revision is null ? null : revision[(revision.LastIndexOf('/') + 1)..];
+
     /// <summary>Adds allUsers to roles/run.invoker unless it is there; other bindings are kept as they are.</summary>
     public async Task EnsurePublicInvokerAsync(string service, CancellationToken ct)
     {
@@ -49,15 +51,17 @@ public sealed class CloudRunClient(GoogleApi api, GcpSettings settings, ISebsLog
         OperationPoller.PollAsync(async token =>
         {
             var s = await api.JsonAsync(HttpMethod.Get, $"v2/{service}", null, "get service", token).ConfigureAwait(false) ?? new JsonObject();
-            var created = s["latestCreatedRevision"]?.GetValue<string>();
-            var ready = s["latestReadyRevision"]?.GetValue<string>();
+            // Revisions are full resource names here and short names in the function's serviceConfig.revision.
+            var created = Short(s["latestCreatedRevision"]?.GetValue<string>());
+            var ready = Short(s["latestReadyRevision"]?.GetValue<string>());
             var condition = s["terminalCondition"]?["state"]?.GetValue<string>();
             if (condition == "CONDITION_FAILED")
                 throw new SebsException(SebsErrorIds.FunctionStartFailed, SebsErrorKind.InvalidOperation,
                     $"Cloud Run service {service}: revision {created} failed: {s["terminalCondition"]?["message"]}", target: service);
+            // All traffic on the ready revision: a status naming it, or LATEST without a name, at 100 percent.
             var latestTakesAll = (s["trafficStatuses"] as JsonArray ?? new JsonArray()).OfType<JsonObject>().Any(t =>
-                (t["type"]?.GetValue<string>() == "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST" || t["revision"]?.GetValue<string>() == ready)
-                && t["percent"]?.GetValue<int>() == 100);
+                t["percent"]?.GetValue<int>() == 100 && (Short(t["revision"]?.GetValue<string>()) is { } named
+                    ? named == ready : t["type"]?.GetValue<string>() == "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"));
             var done = ready is not null && ready == created && ready != previousRevision && condition == "CONDITION_SUCCEEDED" && latestTakesAll;
             return done ? PollStep<string>.Finished(ready!, "serving") : PollStep<string>.Running($"created {created}, ready {ready}, {condition}");
         }, new PollOptions(settings.PollInterval, settings.DeployTimeout, $"Cloud Run service {service} serving its new revision"), ct);

@@ -140,6 +140,7 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
         var source = await _functions.UploadSourceAsync(Zip(package.Path), ct).ConfigureAwait(false);
         var deployed = await _functions.UpdateCodeAsync(function.Name, source, Spec(function.Config, Merge(current, environment)), ct).ConfigureAwait(false);
         Describe(gcp, deployed);
+        await WaitServingAsync(gcp, current, ct).ConfigureAwait(false);
         gcp.Source = source;
         function.CodeHash = package.Hash;
     }
@@ -149,6 +150,7 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
         var current = await _functions.GetAsync(function.Name, ct).ConfigureAwait(false);
         var deployed = await _functions.UpdateServiceAsync(function.Name, Spec(config, Merge(current, environment)), ct).ConfigureAwait(false);
         Describe((GcpFunction)function, deployed);
+        await WaitServingAsync((GcpFunction)function, current, ct).ConfigureAwait(false);
         function.Config = config;
     }
 
@@ -174,11 +176,9 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
             var gcp = (GcpFunction)f;
             var current = await _functions.GetAsync(f.Name, ct).ConfigureAwait(false)
                 ?? throw new SebsException(SebsErrorIds.FunctionNotFound, SebsErrorKind.ObjectNotFound, $"Cloud Run function {f.Name} does not exist.", target: f.Name);
-            var previous = current["serviceConfig"]?["revision"]?.GetValue<string>();
             var deployed = await _functions.UpdateEnvironmentAsync(f.Name, Merge(current, new Dictionary<string, string> { ["cold_start"] = value }), ct).ConfigureAwait(false);
             Describe(gcp, deployed);
-            if (gcp.Service is { } service)
-                gcp.Revision = await _run.WaitLatestRevisionServesAsync(service, previous, ct).ConfigureAwait(false);
+            await WaitServingAsync(gcp, current, ct).ConfigureAwait(false);
         })).ConfigureAwait(false);
     }
 
@@ -252,6 +252,14 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
             foreach (var (k, v) in vars) merged[k] = v?.ToString() ?? "";
         foreach (var (k, v) in environment) merged[k] = v;
         return merged;
+    }
+
+    /// <summary>After a change: requests go to the new revision only once Cloud Run routes all traffic to it.</summary>
+    private async Task WaitServingAsync(GcpFunction function, JsonObject? before, CancellationToken ct)
+    {
+        if (function.Service is not { } service) return;
+        var previous = before?["serviceConfig"]?["revision"]?.GetValue<string>();
+        function.Revision = await _run.WaitLatestRevisionServesAsync(service, previous, ct).ConfigureAwait(false);
     }
 
     private async Task MakePublicAsync(GcpFunction function, CancellationToken ct)

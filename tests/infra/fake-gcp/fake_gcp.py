@@ -12,6 +12,7 @@ import argparse
 import base64
 import binascii
 import datetime
+import gzip
 import hashlib
 import io
 import json
@@ -136,6 +137,9 @@ class Instance:
                     "K_CONFIGURATION": service["id"], "FUNCTION_TARGET": revision["entryPoint"],
                     "FUNCTION_SIGNATURE_TYPE": "http", "TMPDIR": self.tmp, "TMP": self.tmp, "TEMP": self.tmp,
                     "GCE_METADATA_HOST": "127.0.0.1:%d" % fake.port})
+        # The instance reaches this fake's GCS and Datastore through the emulator variables the client libraries read.
+        env.setdefault("STORAGE_EMULATOR_HOST", "http://127.0.0.1:%d" % fake.port)
+        env.setdefault("DATASTORE_EMULATOR_HOST", "127.0.0.1:%d" % fake.port)
         r, w = os.pipe()
         env["_FAKE_GCP_RESULT_FD"] = str(w)
         if runtime.startswith("python"):
@@ -338,12 +342,34 @@ class Fake:
         if not value.startswith("Bearer "):
             raise ApiError(401, "UNAUTHENTICATED", "Request is missing required authentication credential. Expected OAuth 2 "
                            "access token, login cookie or other valid authentication credential.")
+        token = value[7:]
+        if token.count(".") == 2 and not token.startswith("ya29."):
+            return self.self_signed(token)
         with self.lock:
-            entry = self.tokens.get(value[7:])
+            entry = self.tokens.get(token)
         if entry is None or entry[0] < time.time():
             raise ApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access "
                            "token, login cookie or other valid authentication credential.")
         return entry[1]
+
+    def self_signed(self, token):
+        """A self-signed JWT of the service account used as the access token (AIP-4111; GAX clients send these)."""
+        def refuse(why):
+            return ApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials: %s" % why)
+        try:
+            header, claims = rs256.verify_jwt(token, self.public_key)
+        except (ValueError, binascii.Error, json.JSONDecodeError) as exc:
+            raise refuse(str(exc))
+        if self.key_id and header.get("kid") != self.key_id:
+            raise refuse("unknown key id %r" % header.get("kid"))
+        if claims.get("iss") != self.client_email or claims.get("sub", claims.get("iss")) != self.client_email:
+            raise refuse("the JWT's issuer is not the service account")
+        now = time.time()
+        if not isinstance(claims.get("exp"), (int, float)) or claims["exp"] < now or claims.get("iat", now) > now + 300:
+            raise refuse("the JWT has expired")
+        if SCOPE not in str(claims.get("scope", "")).split() and not str(claims.get("aud", "")).startswith("https://"):
+            raise refuse("the JWT names neither a scope nor an API audience")
+        return "serviceAccount:" + self.client_email
 
     def check_project(self, project):
         if project not in (self.project, self.project_number):
@@ -681,10 +707,10 @@ class Fake:
             out = {"name": name, "uid": s["uid"], "generation": str(s["generation"]), "createTime": s["createTime"],
                    "uri": "http://127.0.0.1:%d/__run/%s" % (self.port, s["id"]), "ingress": "INGRESS_TRAFFIC_ALL",
                    "latestCreatedRevision": prefix + latest["name"] if latest else None,
-                   "latestReadyRevision": prefix + (serving or latest)["name"] if (serving or latest) else None,
+                   "latestReadyRevision": prefix + latest["name"] if latest and latest["ready"] else (prefix + serving["name"] if serving else None),
                    "traffic": [{"type": "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", "percent": 100}],
                    "trafficStatuses": [{"type": "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", "percent": 100,
-                                        "revision": serving["name"]}] if serving else [],
+                                        "revision": prefix + serving["name"]}] if serving else [],
                    "terminalCondition": {"type": "Ready", "state": "CONDITION_SUCCEEDED" if ready else "CONDITION_PENDING"},
                    "reconciling": not ready}
         return out
@@ -1141,7 +1167,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _body(self):
         length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+        data = self.rfile.read(length) if length else b""
+        # Google's APIs take gzip-compressed requests (the .NET client libraries compress JSON bodies by default).
+        if data and self.headers.get("Content-Encoding", "").lower() == "gzip":
+            data = gzip.decompress(data)
+        return data
 
     def _send(self, status, body, content_type="application/json", headers=None):
         data = body if isinstance(body, bytes) else (json.dumps(body) if content_type == "application/json" else body).encode()
