@@ -15,6 +15,12 @@ public sealed class CloudRunClient(GoogleApi api, GcpSettings settings, ISebsLog
 {
     public const string InvokerRole = "roles/run.invoker";
 
+    /// <summary>
+    /// How the Cloud Run API client must be set up: ABORTED is not retried as it is (a stale etag stays stale); the
+    /// policy is read again instead. 429 and 5xx are still retried by the pipeline.
+    /// </summary>
+    public static ControlPlaneOptions Options(ControlPlaneOptions o) => o with { IsTransient = null };
+
     private static string? Short(string? revision) => revision is null ? null : revision[(revision.LastIndexOf('/') + 1)..];
 
     /// <summary>Adds allUsers to roles/run.invoker unless it is there; other bindings are kept as they are.</summary>

@@ -40,7 +40,7 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
         GoogleApi Api(string service, string api) => new(service, Settings.Endpoint(api), Credentials.TokenAsync, log, handler);
         _functionsApi = Api("Cloud Functions", "cloudfunctions");
         _uploadApi = new GoogleApi("Cloud Functions upload", Settings.Endpoint("cloudfunctions"), null, log, handler);
-        _runApi = Api("Cloud Run", "run");
+        _runApi = new GoogleApi("Cloud Run", Settings.Endpoint("run"), Credentials.TokenAsync, log, handler, CloudRunClient.Options);
         _loggingApi = new GoogleApi("Cloud Logging", Settings.Endpoint("logging"), Credentials.TokenAsync, log, handler,
             // Read quotas are per minute: back off long on RESOURCE_EXHAUSTED (SeBS: 30 s).
             o => o with { BaseDelay = Settings.LoggingBackoff, MaxDelay = Settings.LoggingBackoff * 4, MaxAttempts = 6 });
