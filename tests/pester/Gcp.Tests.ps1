@@ -127,6 +127,39 @@ Describe 'Google Cloud Run functions platform' {
         Join-Path $o 'perf-cost/cold_results_256.json' | Should -Exist
     }
 
+    It 'pages through the request log: 60 invocations need two pages of entries:list' {
+        $before = (Get-Content $log | Select-String 'POST /v2/entries:list 200').Count
+        $r = @(Invoke-SebsBenchmark 010.sleep -Platform Gcp -ConfigPath $cfg -CachePath $cache -Repetitions 60 -Payload @{ sleep = 0 })
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        Start-Sleep -Milliseconds 700   # the fake lists entries 0.5 s after they are written
+        $enriched = @($r | Get-SebsMetrics -Platform Gcp -ConfigPath $cfg -CachePath $cache)
+        @($enriched | Where-Object ProviderMs -le 0) | Should -BeNullOrEmpty
+        ((Get-Content $log | Select-String 'POST /v2/entries:list 200').Count - $before) | Should -BeGreaterOrEqual 2
+    }
+
+    It 'network-ping-pong, invocation-overhead and eviction-model run on GCP (servers on this machine, results through GCS)' {
+        $o = Join-Path $root 'overhead'
+        $r = @(Start-SebsExperiment invocation-overhead -Platform Gcp -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `
+            -Repetitions 1 -N 3 -PayloadBegin 1024 -PayloadEnd 4096 -PayloadPoints 2 -OutputPath $o)
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        @($r | Where-Object ExperimentType -eq 'cold').Count | Should -Be 2
+        $rows = @(Get-SebsExperimentResult (Join-Path $o 'invocation-overhead/payload'))
+        $rows.Count | Should -Be 4
+        $rows | ForEach-Object { $_.ClockDriftMean | Should -Not -BeNullOrEmpty }
+
+        $n = Join-Path $root 'ping'
+        $r = @(Start-SebsExperiment network-ping-pong -Platform Gcp -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `
+            -Invocations 2 -Repetitions 5 -Threads 2 -OutputPath $n)
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        @(Get-SebsExperimentResult $n network-ping-pong).Count | Should -Be 10
+
+        $e = Join-Path $root 'eviction'
+        $r = @(Start-SebsExperiment eviction-model -Platform Gcp -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `
+            -Repetitions 1 -Invocations 1 -Times 0 -OutputPath $e)
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        @(Get-SebsExperimentResult $e eviction-model).Count | Should -Be 1
+    }
+
     It 'a Google API error reaches the ErrorRecord with its status and message (a key of a project it may not use)' {
         $other = New-GcpTestKey -Root $root -Url $fake.Url -Rsa $fake.Rsa -Email $fake.Email -KeyId $fake.KeyId -ProjectId 'someone-elses' -Name 'other-key.json'
         $otherCfg = New-GcpTestConfig -Fake $fake -KeyFile $other -ResourcesId 'pester02'
