@@ -63,6 +63,7 @@ public sealed class ProcessSandboxHost : ISandboxHost
 
     public Task StopAsync(SandboxInstance instance, CancellationToken ct)
     {
+        ProcStatusReader.Forget(instance.InstanceId);
         if (TryGetProcess(instance) is { } p)
         {
             try { p.Kill(entireProcessTree: true); p.WaitForExit(5000); }
@@ -90,23 +91,5 @@ public sealed class ProcessSandboxHost : ISandboxHost
         catch (UnauthorizedAccessException) { return null; }
     }
 
-    public MemorySample? ReadMemory(SandboxInstance instance)
-    {
-        var status = $"/proc/{instance.InstanceId}/status";
-        try
-        {
-            double? rss = null, hwm = null;
-            foreach (var line in File.ReadLines(status))
-            {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = KiB(line) / 1024.0;
-                else if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) hwm = KiB(line) / 1024.0;
-            }
-            return rss is null ? null : new MemorySample(rss.Value, hwm);
-        }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
-
-        static double KiB(string line) =>
-            double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-    }
+    public MemorySample? ReadMemory(SandboxInstance instance) => ProcStatusReader.Read(instance.InstanceId);
 }
