@@ -108,11 +108,14 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
         var spec = Spec(config, environment);
         var source = await _functions.UploadSourceAsync(Zip(package.Path), ct).ConfigureAwait(false);
         JsonObject deployed;
-        if (await _functions.GetAsync(name, ct).ConfigureAwait(false) is not null)
+        if (await _functions.GetAsync(name, ct).ConfigureAwait(false) is { } existing)
         {
-            // SeBS: a function of that name exists (deployed outside this cache): adopt it and bring it up to date.
+            // SeBS: a function of that name exists (deployed outside this cache): adopt it and bring it up to date,
+            // keeping the variables it has (SeBS merges environments).
             _context.Log.Verbose($"Cloud Run function {name} exists; updating its code and configuration.");
-            deployed = await _functions.UpdateCodeAsync(name, source, spec, ct).ConfigureAwait(false);
+            deployed = await _functions.UpdateCodeAsync(name, source, Spec(config, Merge(existing, environment)), ct).ConfigureAwait(false);
+            Describe(function, deployed);
+            await WaitServingAsync(function, existing, ct).ConfigureAwait(false);
         }
         else
         {

@@ -89,6 +89,18 @@ Describe 'Google Cloud Run functions platform' {
         $deployed.servingRevision | Should -Be $deployed.revision
     }
 
+    It 'adopts a function deployed outside this cache (SeBS: update instead of create), keeping its variables' {
+        $name = 'sebs-pester01-010-python-3-12'
+        $before = Get-Fn $name
+        $f = New-SebsFunction 010.sleep -Platform Gcp -ConfigPath $cfg -CachePath (Join-Path $root 'cache-fresh')
+        $f.Name | Should -Be $name
+        $after = Get-Fn $name
+        $after.revision | Should -Not -Be $before.revision
+        $after.env.cold_start | Should -Be $before.env.cold_start
+        Get-Content $log -Raw | Should -Not -Match 'POST /v2/projects/sebs-test/locations/europe-west1/functions 409'
+        Remove-Item -Recurse -Force (Join-Path $root 'cache-fresh')
+    }
+
     It 'runs 311.compression through GCS: input uploaded once, read and written by the function, output valid' {
         $r = @(Invoke-SebsBenchmark 311.compression -Size test -Platform Gcp -ConfigPath $cfg -CachePath $cache -Repetitions 1 -Validate -DataPath $data)
         $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
