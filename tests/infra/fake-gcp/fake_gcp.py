@@ -860,7 +860,8 @@ class Fake:
 
     # -- Firestore Admin v1 and Datastore v1 ---------------------------------------------------------------------
     def create_database(self, project, database_id, body):
-        if not database_id or not DATABASE_ID.match(database_id):
+        uuid_like = re.match(r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$", database_id or "")
+        if not database_id or not DATABASE_ID.match(database_id) or uuid_like:
             raise ApiError(400, "INVALID_ARGUMENT", "Database ID '%s' is not valid: 4-63 characters, lowercase letters, "
                            "numbers and hyphens, starting with a letter." % database_id)
         if body.get("type") not in ("DATASTORE_MODE", "FIRESTORE_NATIVE"):
