@@ -8,7 +8,8 @@ namespace Sebs.Platforms.Gcp;
 /// <summary>
 /// Where GCP credentials come from (SeBS §2.7): the config's key file, else $GOOGLE_APPLICATION_CREDENTIALS, else SeBS's
 /// $GCP_SECRET_APPLICATION_CREDENTIALS; a service-account key gives the project (its project_id, as in SeBS). Without
-/// a key, the application-default credentials that gcloud writes (<c>gcloud auth application-default login</c>) are used,
+/// a key, the application-default credentials that gcloud writes (<c>gcloud auth application-default login</c>, in
+/// $CLOUDSDK_CONFIG or ~/.config/gcloud) are used,
 /// with the project from the config's project_name or $GOOGLE_CLOUD_PROJECT. Nothing is sent before this resolves.
 /// </summary>
 public sealed class GcpCredentials
@@ -56,11 +57,26 @@ public sealed class GcpCredentials
         var adc = WellKnownAdcFile();
         if (File.Exists(adc))
         {
-            var project = settings.ProjectName ?? Environment.GetEnvironmentVariable("GOOGLE_CLOUD_PROJECT")
+            JsonObject? file = null;
+            try { file = JsonNode.Parse(File.ReadAllText(adc)) as JsonObject; }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+            {
+                throw Missing($"gcloud's application-default credentials {adc} cannot be read: {ex.Message}");
+            }
+            var project = settings.ProjectName ?? (Environment.GetEnvironmentVariable("GOOGLE_CLOUD_PROJECT") is { Length: > 0 } env ? env : null)
+                ?? (file?["project_id"]?.ToString() is { Length: > 0 } p ? p : null)
+                ?? (file?["quota_project_id"]?.ToString() is { Length: > 0 } q ? q : null)
                 ?? throw Missing($"the application-default credentials in {adc} name no project: set deployment.gcp.project_name or $GOOGLE_CLOUD_PROJECT");
-#pragma warning disable CS0618 // the well-known file is gcloud's own; it holds an authorized_user or a key we did not choose to load by path
-            var credential = GoogleCredential.GetApplicationDefault().CreateScoped(Scope);
-#pragma warning restore CS0618
+            // The well-known file is gcloud's own, of the type it says; the credential factory checks that it is that type.
+            var type = file?["type"]?.ToString() ?? "";
+            if (type is not ("authorized_user" or "service_account" or "impersonated_service_account" or "external_account"))
+                throw Missing($"gcloud's application-default credentials {adc} are of an unknown type '{type}'");
+            GoogleCredential credential;
+            try { credential = CredentialFactory.FromFile(adc, type).CreateScoped(Scope); }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or IOException or System.Security.Cryptography.CryptographicException)
+            {
+                throw Missing($"gcloud's application-default credentials {adc} are not usable: {ex.Message}");
+            }
             return new GcpCredentials(credential, project, "application-default", null);
         }
         throw Missing("set deployment.gcp.credentials.credentials-json or $GOOGLE_APPLICATION_CREDENTIALS (or $GCP_SECRET_APPLICATION_CREDENTIALS) " +

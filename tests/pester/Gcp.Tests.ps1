@@ -7,9 +7,11 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'GcpTestHelpers.psm1') -Force
     $script:root = Join-Path ([IO.Path]::GetTempPath()) ("sebs-gcp-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
     $script:cache = Join-Path $root 'cache'
-    $script:saved = @{ G = $env:GOOGLE_APPLICATION_CREDENTIALS; S = $env:GCP_SECRET_APPLICATION_CREDENTIALS }
+    $script:saved = @{ G = $env:GOOGLE_APPLICATION_CREDENTIALS; S = $env:GCP_SECRET_APPLICATION_CREDENTIALS; C = $env:CLOUDSDK_CONFIG }
     $env:GOOGLE_APPLICATION_CREDENTIALS = $null
     $env:GCP_SECRET_APPLICATION_CREDENTIALS = $null
+    # No gcloud application-default credentials unless a test puts them there.
+    $env:CLOUDSDK_CONFIG = Join-Path $root 'no-gcloud' 
     # Two quota errors on the first log reads: metrics must back off and still arrive.
     $script:fake = Start-FakeGcp -Root $root -ExtraArguments @('--logging-quota-errors', '2')
     $script:cfg = New-GcpTestConfig -Fake $fake
@@ -23,6 +25,7 @@ AfterAll {
     Stop-FakeGcp $fake
     $env:GOOGLE_APPLICATION_CREDENTIALS = $saved.G
     $env:GCP_SECRET_APPLICATION_CREDENTIALS = $saved.S
+    $env:CLOUDSDK_CONFIG = $saved.C
     Remove-Item -Recurse -Force $root -ErrorAction SilentlyContinue
 }
 
@@ -199,6 +202,22 @@ Describe 'Google Cloud Run functions platform' {
         }
         finally { $env:GCP_SECRET_APPLICATION_CREDENTIALS = $null }
         (Get-Content $log).Count | Should -Be $requests -Because 'nothing is sent without usable credentials'
+    }
+
+    It 'falls back to gcloud''s application-default credentials (the well-known file), with the project from it' {
+        $gcloud = Join-Path $root 'gcloud'
+        New-Item -ItemType Directory -Path $gcloud | Out-Null
+        Copy-Item $fake.KeyFile (Join-Path $gcloud 'application_default_credentials.json')
+        $noCreds = New-GcpTestConfig -Fake $fake -NoCredentials -ResourcesId 'pester04'
+        $env:CLOUDSDK_CONFIG = $gcloud
+        try {
+            $f = New-SebsFunction 010.sleep -Platform Gcp -ConfigPath $noCreds -CachePath (Join-Path $root 'cache-adc')
+            $f.Name | Should -Be 'sebs-pester04-010-python-3-12'
+            (Get-Fn $f.Name).state | Should -Be 'ACTIVE'
+            Remove-SebsResource -Platform Gcp -ConfigPath $noCreds -CachePath (Join-Path $root 'cache-adc') -Confirm:$false
+            Get-Fn $f.Name | Should -BeNullOrEmpty
+        }
+        finally { $env:CLOUDSDK_CONFIG = Join-Path $root 'no-gcloud' }
     }
 
     It 'Remove-SebsResource -Platform Gcp lists and deletes functions, the benchmark database and the bucket (-WhatIf deletes nothing)' {

@@ -22,7 +22,7 @@
         param($Root, $Context)
         $config = New-GcpTestConfig -Fake $Context.State -NoCredentials -ResourcesId 'contract' -Name 'no-credentials.json'
         @{ Arguments = @{ Platform = 'Gcp'; ConfigPath = $config; CachePath = (Join-Path $Root 'cache-nocreds') }
-           Environment = @{ GOOGLE_APPLICATION_CREDENTIALS = $null; GCP_SECRET_APPLICATION_CREDENTIALS = $null } }
+           Environment = @{ GOOGLE_APPLICATION_CREDENTIALS = $null; GCP_SECRET_APPLICATION_CREDENTIALS = $null; CLOUDSDK_CONFIG = (Join-Path $Root 'no-gcloud') } }
     }
     Inspect            = {
         param($Context, $FunctionName)
