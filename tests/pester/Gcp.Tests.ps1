@@ -175,6 +175,15 @@ Describe 'Google Cloud Run functions platform' {
         @(Get-SebsExperimentResult $e eviction-model).Count | Should -Be 1
     }
 
+    It 'a throttled Cloud Functions API (429 RESOURCE_EXHAUSTED with Retry-After) is waited for and retried' {
+        Invoke-RestMethod -Method Post "$($fake.Url)/__fake/throttle?count=2" | Out-Null
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $f = New-SebsFunction 010.sleep -Platform Gcp -ConfigPath $cfg -CachePath $cache -Memory 384
+        $sw.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 2 -Because 'two answers asked to wait 1 s each'
+        $f.MemoryMB | Should -Be 384
+        (Get-Content $log | Select-String 'functions.* 429$').Count | Should -Be 2
+    }
+
     It 'a Google API error reaches the ErrorRecord with its status and message (a key of a project it may not use)' {
         $other = New-GcpTestKey -Root $root -Url $fake.Url -Rsa $fake.Rsa -Email $fake.Email -KeyId $fake.KeyId -ProjectId 'someone-elses' -Name 'other-key.json'
         $otherCfg = New-GcpTestConfig -Fake $fake -KeyFile $other -ResourcesId 'pester02'

@@ -301,6 +301,7 @@ class Fake:
         self.resumable = {}       # upload_id -> {"bucket", "name", "meta", "data", "total"}
         self.logs = LogStore(args.log_delay)
         self.quota_errors = args.logging_quota_errors
+        self.throttled = 0        # Cloud Functions API calls still to answer 429 with Retry-After (POST /__fake/throttle)
         self.requests = []        # (method, path, status) for the inspection view
         self.port = 0
 
@@ -1254,6 +1255,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, fake.inspect())
         if path == "/__fake/logs":
             return self._send(200, fake.logs.visible())
+        if path == "/__fake/throttle" and method == "POST":
+            with fake.lock:
+                fake.throttled = int(query.get("count", ["1"])[0])
+            return self._send(200, {"throttled": fake.throttled})
 
         principal = fake.authenticate(self.headers)  # noqa: F841 - every API below needs a valid token
 
@@ -1262,6 +1267,15 @@ class Handler(BaseHTTPRequestHandler):
         if m:
             project, region, collection, ident, verb = m.groups()
             fake.check_project(project)
+            if collection != "services":
+                with fake.lock:
+                    throttle = fake.throttled > 0
+                    fake.throttled -= 1 if throttle else 0
+                if throttle:
+                    # Per-minute quotas: 429 RESOURCE_EXHAUSTED, here with a Retry-After the client must honour.
+                    raise ApiError(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Write requests' and limit "
+                                   "'Write requests per minute per region' of service 'cloudfunctions.googleapis.com'.",
+                                   headers={"Retry-After": "1"})
             if not REGION.match(region):
                 raise ApiError(400, "INVALID_ARGUMENT", "Invalid location: %s" % region)
             parent = "projects/%s/locations/%s" % (project, region)
