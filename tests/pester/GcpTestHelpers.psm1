@@ -53,7 +53,10 @@ function New-GcpTestConfig {
 
 function Stop-FakeGcp {
     param($Fake)
-    if ($Fake -and -not $Fake.Process.HasExited) { $Fake.Process.Kill(); $Fake.Process.WaitForExit(5000) | Out-Null }
+    if (-not $Fake -or $Fake.Process.HasExited) { return }
+    # SIGTERM lets the fake stop its instances and remove its temp folder; Kill() only if it does not exit.
+    if ($IsLinux -or $IsMacOS) { & kill -TERM $Fake.Process.Id 2>$null }
+    if (-not $Fake.Process.WaitForExit(5000)) { $Fake.Process.Kill(); $Fake.Process.WaitForExit(5000) | Out-Null }
 }
 
 # The fake's inspection view: name, state, runtime, memory, cpu, timeout, env, revision, servingRevision, instances, uri, policy.
