@@ -240,6 +240,17 @@ Describe 'Google Cloud Run functions platform' {
         @(Get-FakeGcpFunctions -Fake $fake) | Where-Object name -like 'sebs-pester01-*' | Should -BeNullOrEmpty
         @(Get-SebsResource -Platform Gcp -ConfigPath $cfg -CachePath $cache) | Should -BeNullOrEmpty
     }
+
+    It '-Region deploys into that region (paths, resource names, the function''s region) and cleans up there' {
+        $c = Join-Path $root 'cache-region'
+        $f = New-SebsFunction 010.sleep -Platform Gcp -ConfigPath $cfg -CachePath $c -Region us-central1
+        $f.Region | Should -Be 'us-central1'
+        $deployed = Get-FakeGcpFunctions -Fake $fake | Where-Object resourceName -like 'projects/sebs-test/locations/us-central1/*'
+        $deployed.name | Should -Be 'sebs-pester01-010-python-3-12'
+        (Get-SebsResource -Platform Gcp -ConfigPath $cfg -CachePath $c -Region us-central1 | Where-Object Kind -eq 'function').Region | Should -Be 'us-central1'
+        Remove-SebsResource -Platform Gcp -ConfigPath $cfg -CachePath $c -Region us-central1 -Confirm:$false
+        Get-FakeGcpFunctions -Fake $fake | Where-Object resourceName -like 'projects/sebs-test/locations/us-central1/*' | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'README GCP quick start' {
