@@ -104,6 +104,25 @@ Describe 'Google Cloud Run functions platform' {
         Remove-Item -Recurse -Force (Join-Path $root 'cache-fresh')
     }
 
+    It 'a service without the public binding refuses invocations (403), and deploying again restores the binding' {
+        $name = 'sebs-pester01-010-python-3-12'
+        $token = (Invoke-RestMethod "$($fake.Url)/computeMetadata/v1/instance/service-accounts/default/token" -Headers @{ 'Metadata-Flavor' = 'Google' }).access_token
+        $auth = @{ Authorization = "Bearer $token" }
+        $svc = "$($fake.Url)/v2/projects/sebs-test/locations/europe-west1/services/$name"
+        $policy = Invoke-RestMethod "${svc}:getIamPolicy" -Headers $auth
+        $policy.bindings = @($policy.bindings | Where-Object role -ne 'roles/run.invoker')
+        Invoke-RestMethod -Method Post "${svc}:setIamPolicy" -Headers $auth -ContentType 'application/json' -Body (@{ policy = $policy } | ConvertTo-Json -Depth 6) | Out-Null
+        $r = Invoke-SebsBenchmark 010.sleep -Platform Gcp -ConfigPath $cfg -CachePath $cache -Repetitions 1 -Payload @{ sleep = 0 }
+        $r.Failed | Should -BeTrue
+        $r.ErrorMessage | Should -Match '403'
+        # A token of a principal the invoker role does not name is refused too.
+        (Invoke-WebRequest -Method Post (Get-Fn $name).uri -Headers $auth -Body '{}' -ContentType 'application/json' -SkipHttpErrorCheck).StatusCode | Should -Be 403
+        New-SebsFunction 010.sleep -Platform Gcp -ConfigPath $cfg -CachePath (Join-Path $root 'cache-again') | Out-Null
+        ((Get-Fn $name).policy.bindings | Where-Object role -eq 'roles/run.invoker').members | Should -Contain 'allUsers'
+        (Invoke-SebsBenchmark 010.sleep -Platform Gcp -ConfigPath $cfg -CachePath $cache -Repetitions 1 -Payload @{ sleep = 0 }).Failed | Should -BeFalse
+        Remove-Item -Recurse -Force (Join-Path $root 'cache-again')
+    }
+
     It 'runs 311.compression through GCS: input uploaded once, read and written by the function, output valid' {
         $r = @(Invoke-SebsBenchmark 311.compression -Size test -Platform Gcp -ConfigPath $cfg -CachePath $cache -Repetitions 1 -Validate -DataPath $data)
         $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage

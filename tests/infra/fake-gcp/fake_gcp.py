@@ -748,6 +748,9 @@ class Fake:
                 return True
         return False
 
+    def invokers(self, service):
+        return {m for b in service["policy"].get("bindings", []) if b.get("role") == "roles/run.invoker" for m in b.get("members", [])}
+
     def resource(self, service, revision):
         return {"type": "cloud_run_revision", "labels": {
             "service_name": service["id"], "revision_name": revision["name"], "configuration_name": service["id"],
@@ -759,9 +762,16 @@ class Fake:
             service = next((s for s in self.services.values() if s["id"] == function_id), None)
         if service is None:
             return 404, {"Content-Type": "text/html"}, b"<html><body>Error: Page not found</body></html>"
-        if not self.public(service) and not headers.get("Authorization"):
-            return 403, {"Content-Type": "text/html"}, (b"<html><head><title>403 Forbidden</title></head><body>Error: Forbidden"
-                                                         b" Your client does not have permission to get URL.</body></html>")
+        if not self.public(service):
+            # Without allUsers the caller must present a token of a principal the invoker role names.
+            try:
+                principal = self.authenticate(headers) if headers.get("Authorization") else None
+            except ApiError:
+                return 401, {"Content-Type": "text/html"}, (b"<html><head><title>401 Unauthorized</title></head><body>Error: "
+                                                             b"Unauthorized Your client does not have permission to the requested URL.</body></html>")
+            if principal not in self.invokers(service):
+                return 403, {"Content-Type": "text/html"}, (b"<html><head><title>403 Forbidden</title></head><body>Error: "
+                                                             b"Forbidden Your client does not have permission to get URL.</body></html>")
         trace = headers.get("X-Cloud-Trace-Context")
         if not trace:
             trace = "%s/%d;o=1" % (secrets.token_hex(16), int.from_bytes(secrets.token_bytes(8), "big") >> 1)
