@@ -215,7 +215,7 @@ Describe 'AWS Lambda platform' {
         $r = @(Start-SebsExperiment eviction-model -Platform Aws -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `
             -Repetitions 1 -Invocations 1 -Times 0 -OutputPath $e)
         ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
-        $r | ForEach-Object { $_.Result['result'].GetValue[string]() | Should -Be 'accepted' }
+        $r | ForEach-Object { $_.Result['result'] | Should -Be 'accepted' }
         @(Get-SebsExperimentResult $e eviction-model).Count | Should -Be 1
     }
 

@@ -266,7 +266,7 @@ Describe 'eviction-model (040.server-reply)' {
         ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
         @($r).Count | Should -Be 4
         ($r.FunctionName | Sort-Object -Unique) | ForEach-Object { $_ | Should -Match '-(0|1)-0$' }
-        $r | ForEach-Object { $_.Result['result'].GetValue[string]() | Should -Be 'accepted' }
+        $r | ForEach-Object { $_.Result['result'] | Should -Be 'accepted' }
         $file = Join-Path $o 'eviction-model/results_1_1_1.json'
         $file | Should -Exist
         $j = Read-Json $file

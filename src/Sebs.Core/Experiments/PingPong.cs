@@ -191,7 +191,7 @@ internal static class PingPongInvocation
             ctx.Log.Warning($"The payload has no bucket.bucket; cannot download results-{requestId}.csv.");
             return;
         }
-        var returned = result.Result?["result"] switch
+        var returned = result.GetResultJson()?["result"] switch
         {
             JsonValue v when v.TryGetValue<string>(out var k) => k,
             JsonObject o when o["bucket-key"] is JsonValue v && v.TryGetValue<string>(out var k) => k,

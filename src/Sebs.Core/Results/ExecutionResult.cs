@@ -91,8 +91,27 @@ public sealed class ExecutionResult
     public ProviderTimes ProviderTimes { get; set; } = new();
     public ExecutionStats Stats { get; set; } = new();
     public ExecutionBilling Billing { get; set; } = new();
-    /// <summary>The wrapper's whole response (SeBS <c>output</c>): begin, end, is_cold, request_id, result, ...</summary>
-    public JsonObject? Output { get; set; }
+    private JsonObject? _outputJson;
+    private Dictionary<string, object?>? _output;
+
+    /// <summary>
+    /// The wrapper's whole response (SeBS <c>output</c>: begin, end, is_cold, request_id, result, ...) as plain values
+    /// (dictionaries, arrays, numbers, strings), so it prints and converts to JSON as it came. <see cref="GetOutputJson"/> has the JSON itself.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? Output => _outputJson is null ? null : _output ??= PlainJson.FromObject(_outputJson);
+
+    /// <summary>The wrapper's response as JSON, exactly as received: what results files store and validators read.</summary>
+    /// <remarks>Methods rather than properties so PowerShell's formatting and ConvertTo-Json see only the plain <see cref="Output"/>.</remarks>
+    public JsonObject? GetOutputJson() => _outputJson;
+
+    public void SetOutputJson(JsonObject? output)
+    {
+        _outputJson = output;
+        _output = null;
+    }
+
+    /// <summary>The benchmark's own return value as JSON (the <c>result</c> field of the wrapper output).</summary>
+    public JsonNode? GetResultJson() => _outputJson?["result"];
     /// <summary>Why the invocation failed, when it did.</summary>
     public string? ErrorMessage { get; set; }
     /// <summary>True when the invocation was abandoned because it exceeded the function timeout.</summary>
@@ -119,8 +138,8 @@ public sealed class ExecutionResult
     public long? BilledMs => Billing.BilledTimeMilliseconds;
     public double GBSeconds => Billing.GBSeconds;
 
-    /// <summary>The benchmark's own return value (the <c>result</c> field of the wrapper output).</summary>
-    public JsonNode? Result => Output?["result"];
+    /// <summary>The benchmark's own return value (the <c>result</c> field of the wrapper output) as a plain value.</summary>
+    public object? Result => Output is { } o && o.TryGetValue("result", out var value) ? value : null;
 
     public override string ToString() =>
         $"{Benchmark} {Platform}/{Language} #{Invocation} {(Failed ? "FAILED" : IsCold ? "cold" : "warm")} client={ClientMs:0.###}ms benchmark={BenchmarkMs:0.###}ms";
