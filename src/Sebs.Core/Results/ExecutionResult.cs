@@ -123,6 +123,12 @@ public sealed class ExecutionResult
     public bool Throttled { get; set; }
     /// <summary>How many times the invocation was sent again because the user asked for retries of throttled calls (0: measured as sent).</summary>
     public int Retries { get; set; }
+    /// <summary>
+    /// Experiments with concurrent batches (perf-cost): how many invocations of this result's batch ran in the same sandbox
+    /// (same container id), this one included. Above 1 they queued behind each other, so the client time includes that
+    /// wait; a cloud starts one sandbox per concurrent invocation. Null when not known.
+    /// </summary>
+    public int? SandboxSharedBy { get; set; }
     /// <summary>Set by -Validate: whether the output passed the benchmark's check (null: not validated).</summary>
     public bool? Valid { get; set; }
     public string? ValidationMessage { get; set; }
