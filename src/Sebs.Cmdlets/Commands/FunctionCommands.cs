@@ -33,7 +33,7 @@ public abstract class SebsFunctionDeployCmdlet : SebsPlatformCmdlet
 
     /// <summary>Default: the piped function's language, else experiments.runtime of the config, else python.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateSet("python", "nodejs", IgnoreCase = true)]
+    [ValidateLanguage]
     [ArgumentCompleter(typeof(LanguageCompleter))]
     public string? Language { get; set; }
 

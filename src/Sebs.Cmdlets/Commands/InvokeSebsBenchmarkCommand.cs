@@ -8,7 +8,7 @@ using Sebs.Core.Running;
 
 namespace Sebs.Cmdlets.Commands;
 
-[Cmdlet(VerbsLifecycle.Invoke, "SebsBenchmark", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[Cmdlet(VerbsLifecycle.Invoke, "SebsBenchmark", SupportsShouldProcess = true, DefaultParameterSetName = "Object")]
 [OutputType(typeof(ExecutionResult))]
 public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
 {
@@ -28,7 +28,7 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
     public string Size { get; set; } = "test";
 
     [Parameter]
-    [ValidateSet("python", "nodejs", IgnoreCase = true)]
+    [ValidateLanguage]
     [ArgumentCompleter(typeof(LanguageCompleter))]
     public string? Language { get; set; }
 

@@ -20,7 +20,7 @@ public sealed class StartSebsExperimentCommand : SebsPlatformCmdlet
     /// <summary>Folder for the result files (default: experiments/&lt;time&gt;-&lt;name&gt; in the cache).</summary>
     [Parameter] public string? OutputPath { get; set; }
 
-    [Parameter][ValidateSet("python", "nodejs", IgnoreCase = true)][ArgumentCompleter(typeof(LanguageCompleter))] public string? Language { get; set; }
+    [Parameter][ValidateLanguage][ArgumentCompleter(typeof(LanguageCompleter))] public string? Language { get; set; }
     [Parameter][ArgumentCompleter(typeof(LanguageVersionCompleter))] public string? LanguageVersion { get; set; }
     [Parameter] public SwitchParameter UpdateCode { get; set; }
     [Parameter] public SwitchParameter UpdateStorage { get; set; }
