@@ -96,9 +96,9 @@ public sealed class ExecutionResult
 
     /// <summary>
     /// The wrapper's whole response (SeBS <c>output</c>: begin, end, is_cold, request_id, result, ...) as plain values
-    /// (dictionaries, arrays, numbers, strings), so it prints and converts to JSON as it came. <see cref="GetOutputJson"/> has the JSON itself.
+    /// (dictionaries, arrays, numbers, strings), so it prints and converts to JSON as it came. <see cref="GetOutputJson"/> has the JSON itself, which files store; changing this view does not change it.
     /// </summary>
-    public IReadOnlyDictionary<string, object?>? Output => _outputJson is null ? null : _output ??= PlainJson.FromObject(_outputJson);
+    public Dictionary<string, object?>? Output => _outputJson is null ? null : _output ??= PlainJson.FromObject(_outputJson);
 
     /// <summary>The wrapper's response as JSON, exactly as received: what results files store and validators read.</summary>
     /// <remarks>Methods rather than properties so PowerShell's formatting and ConvertTo-Json see only the plain <see cref="Output"/>.</remarks>
