@@ -62,7 +62,7 @@ Describe 'Session defaults and pipelines that repeat nothing' {
 
     It 'Connect-SebsPlatform sets what later cmdlets use and Get-SebsContext shows it' {
         $context = Connect-SebsPlatform -Platform Local -CachePath $cache -PlatformOption @{ Sandbox = 'Process' }
-        $context.Platform.Value | Should -Be 'Local'
+        $context.Platform | Should -Be 'Local'
         $context.CachePath | Should -Be ([IO.Path]::GetFullPath($cache))
         $context.PlatformOption['Sandbox'] | Should -Be 'Process'
         (Get-SebsContext).CachePath | Should -Be $context.CachePath
@@ -96,6 +96,7 @@ Describe 'Session defaults and pipelines that repeat nothing' {
         $back.Result.result | Should -Be 0
         $back.Output.request_id | Should -Be $r.RequestId
         ($r.Result | Out-String) | Should -Not -Match 'Options\s+Parent\s+Root'
+        (Get-SebsContext | ConvertTo-Json -Depth 5 | ConvertFrom-Json).Platform | Should -Be 'Local'
     }
 
     It 'uses a benchmark found with -Path when piped, and the user copy shadows the built-in one with a warning' {
@@ -129,7 +130,7 @@ Describe 'Session defaults and pipelines that repeat nothing' {
     }
 
     It 'Disconnect-SebsPlatform clears the defaults' {
-        (Disconnect-SebsPlatform -PassThru).Platform.Value | Should -Be 'Local'
+        (Disconnect-SebsPlatform -PassThru).Platform | Should -Be 'Local'
         Get-SebsContext | Should -BeNullOrEmpty
         Connect-SebsPlatform -Platform Local -CachePath $cache -PlatformOption @{ Sandbox = 'Process' } | Out-Null
     }

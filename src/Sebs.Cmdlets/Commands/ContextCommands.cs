@@ -28,7 +28,7 @@ public sealed class ConnectSebsPlatformCommand : SebsPlatformCmdlet
             _ = OpenPlatform(DirectLog);
             var context = new SebsContext
             {
-                Platform = descriptor.Name,
+                Platform = descriptor.Name.Value,
                 Region = descriptor.FunctionsRunLocally && string.IsNullOrEmpty(Region) ? "" : descriptor.Region(Config, Region),
                 RegionGiven = !string.IsNullOrEmpty(Region),
                 ConfigPath = Config.SourcePath ?? "",

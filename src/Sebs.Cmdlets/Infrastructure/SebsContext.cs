@@ -8,8 +8,10 @@ namespace Sebs.Cmdlets.Infrastructure;
 /// </summary>
 public sealed class SebsContext
 {
-    /// <summary>The default platform.</summary>
-    public PlatformName Platform { get; init; }
+    /// <summary>The default platform's name (a string, as on results, so it prints and converts to JSON as a name).</summary>
+    public string Platform { get; init; } = "";
+
+    internal bool IsOn(PlatformName platform) => string.Equals(Platform, platform.Value, StringComparison.OrdinalIgnoreCase);
     /// <summary>The region used on <see cref="Platform"/> (the one given, else the config's, else the platform's default).</summary>
     public string Region { get; init; } = "";
     /// <summary>True when the region was given to Connect-SebsPlatform rather than taken from the config or the platform.</summary>

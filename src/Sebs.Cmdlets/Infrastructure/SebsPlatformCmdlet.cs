@@ -68,7 +68,7 @@ public abstract class SebsPlatformCmdlet : SebsCmdlet, IDynamicParameters
     /// <summary>-Region, else the session's when this call is on the session's platform (the config and platform defaults follow inside the platform).</summary>
     protected string? EffectiveRegion(PlatformDescriptor descriptor) =>
         Region is { Length: > 0 } && descriptor.Name == PlatformName ? Region
-        : SebsSession.Context is { RegionGiven: true } c && c.Platform == descriptor.Name ? c.Region
+        : SebsSession.Context is { RegionGiven: true } c && c.IsOn(descriptor.Name) ? c.Region
         : null;
 
     private RuntimeDefinedParameterDictionary? _dynamic;
@@ -111,7 +111,7 @@ public abstract class SebsPlatformCmdlet : SebsCmdlet, IDynamicParameters
         var options = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
         foreach (var option in descriptor.Options)
             if (option.Default is not null) options[option.Name] = option.Default;
-        if (SebsSession.Context is { } context && context.Platform == descriptor.Name)
+        if (SebsSession.Context is { } context && context.IsOn(descriptor.Name))
             foreach (var (name, value) in context.PlatformOption) options[name] = value;
         if (PlatformOption is not null)
             foreach (DictionaryEntry entry in PlatformOption)

@@ -40,7 +40,7 @@ internal static class SebsSession
         new(path ?? (Context is { CachePath.Length: > 0 } c ? c.CachePath : null) ?? config?.Raw["cache"]?.GetValue<string>() ?? SebsCache.DefaultRoot);
 
     /// <summary>The platform a cmdlet uses when its -Platform is not given: the session's, else none (the config decides next).</summary>
-    public static string? ContextPlatform => Context?.Platform.Value;
+    public static string? ContextPlatform => Context?.Platform;
 
     /// <summary>
     /// The session's platform for this platform/cache/config/region/options combination. Its log follows the operation
