@@ -38,12 +38,16 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
         {
             plot.Axes.Bottom.SetTicks(Enumerable.Range(0, categories.Count).Select(i => (double)i).ToArray(), categories.ToArray());
             // Many categories: rotated so neighbours do not overlap, with room below for the longest label.
-            var rotate = categories.Count > 4;
-            plot.Axes.Bottom.TickLabelStyle.Rotation = rotate ? 35 : 0;
+            var rotate = categories.Count > ChartBuilder.RotateAbove;
+            const double angle = 40;
+            plot.Axes.Bottom.TickLabelStyle.Rotation = rotate ? (float)angle : 0;
             plot.Axes.Bottom.TickLabelStyle.Alignment = rotate ? Alignment.MiddleLeft : Alignment.UpperCenter;
             var lines = categories.Max(c => c.Split('\n').Length);
             var longest = categories.SelectMany(c => c.Split('\n')).Max(l => l.Length);
-            plot.Axes.Bottom.MinimumSize = rotate ? (float)Math.Min(request.Height * 0.45, 14 + longest * 6.5 * Math.Sin(35 * Math.PI / 180) + lines * 14) : 18 * lines + 24;
+            if (rotate) plot.Axes.Bottom.TickLabelStyle.FontSize = 11;
+            // Room below for the longest rotated label, and on the right for the last one, which runs past the plot.
+            plot.Axes.Bottom.MinimumSize = rotate ? (float)Math.Min(request.Height * 0.42, 30 + longest * 6.8 * Math.Sin(angle * Math.PI / 180)) : 18 * lines + 24;
+            if (rotate) plot.Axes.Right.MinimumSize = (float)Math.Min(request.Width * 0.25, longest * 6.8 * Math.Cos(angle * Math.PI / 180) * 0.9);
         }
         if (request.XTicks is { Count: > 0 } ticks)
             plot.Axes.Bottom.SetTicks(ticks.ToArray(), ticks.Select(t => t.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
@@ -66,7 +70,14 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
         {
             plot.ShowLegend(Edge.Bottom);
         }
-        if (request.Kind == ChartKind.Histogram) plot.Axes.Margins(bottom: 0);
+        if (request.Kind == ChartKind.Histogram)
+        {
+            plot.Axes.Margins(bottom: 0);
+            // Times are never negative: no tick at -1 to the left of the first bin.
+            plot.Axes.AutoScale();
+            if (plot.Axes.Bottom.Range.Min < 0 && request.Series.All(s => s.X.All(x => x - s.BarWidth / 2 >= -1e-9)))
+                plot.Axes.Bottom.Range.Set(0, plot.Axes.Bottom.Range.Max);
+        }
         if (request.YFromZero)
         {
             // Times and costs are never negative: the axis starts at 0 even where a confidence interval would reach below.

@@ -114,17 +114,26 @@ public static class ChartBuilder
         var groupBy = o.GroupBy ?? new[] { "FunctionName" };
         var boxes = new List<BoxSeries>();
         var categories = new List<string>();
-        var groups = records.GroupBy(r => string.Join(", ", groupBy.Select(g => Format(r[g]))), StringComparer.OrdinalIgnoreCase);
+        var groups = records.GroupBy(r => string.Join(", ", groupBy.Select(g => Format(r[g]))), StringComparer.OrdinalIgnoreCase).ToList();
+        var cells = new List<(string Group, string Property, string Temperature, double[] Values)>();
         foreach (var group in groups)
             foreach (var property in properties)
                 foreach (var temperature in TemperatureOrder)
                 {
                     var values = group.Where(r => Temperature(r, o) == temperature).Select(r => ToDouble(r[property])).Where(double.IsFinite).ToArray();
-                    if (values.Length == 0) continue;
-                    var label = $"{Wrap(group.Key)}\n{property} {temperature}";
-                    boxes.Add(Box(label, categories.Count, values, ColorOf(temperature)));
-                    categories.Add(label);
+                    if (values.Length > 0) cells.Add((group.Key, property, temperature, values));
                 }
+        // Up to RotateAbove boxes: two-line labels (the group wrapped at dashes). More: the renderer rotates the labels,
+        // which stay on one line and drop what every group name shares ("sebs-local-").
+        var rotated = cells.Count > RotateAbove;
+        var common = rotated ? CommonPrefix(groups.Select(g => g.Key).ToList()) : "";
+        foreach (var (group, property, temperature, values) in cells)
+        {
+            var name = group[common.Length..];
+            var label = rotated ? $"{name} {property} {temperature}".Trim() : $"{Wrap(group)}\n{property} {temperature}";
+            boxes.Add(Box(label, categories.Count, values, ColorOf(temperature)));
+            categories.Add(label);
+        }
         if (boxes.Count == 0) throw NoValues(properties);
         var legend = boxes.Select(b => b.ColorIndex).Distinct().Order()
             .Select(c => (TemperatureOrder[c], c)).ToList();
@@ -265,6 +274,24 @@ public static class ChartBuilder
             _ => (property, ""),
         };
         return withUnit && unit.Length > 0 ? $"{title} ({unit})" : title;
+    }
+
+    /// <summary>Above this many boxes the category labels are rotated (the renderer does the same test).</summary>
+    public const int RotateAbove = 4;
+
+    /// <summary>The prefix, ending at a dash, that every name shares (empty for one name or none shared).</summary>
+    private static string CommonPrefix(IReadOnlyList<string> names)
+    {
+        if (names.Count < 2) return "";
+        var prefix = names[0];
+        foreach (var n in names.Skip(1))
+        {
+            var i = 0;
+            while (i < prefix.Length && i < n.Length && prefix[i] == n[i]) i++;
+            prefix = prefix[..i];
+        }
+        var dash = prefix.LastIndexOf('-');
+        return dash < 0 ? "" : prefix[..(dash + 1)];
     }
 
     /// <summary>Long group names (function names) broken at dashes so a category label stays narrow.</summary>
