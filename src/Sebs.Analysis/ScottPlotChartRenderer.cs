@@ -9,14 +9,20 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
 {
     private static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
 
-    // Cold red-ish, warm blue-ish, "all" grey; further groups take the palette in turn.
+    // Cold red-ish, warm blue-ish, "all" grey; further groups take the palette in turn. PerfCost series take the
+    // palette from its start, one colour per series (cold, warm, burst, sequential), skipping grey.
+    private static readonly int[] Distinct = { 3, 0, 2, 1, 4, 5, 6, 8, 9 };
+
     private static Color ColorOf(int index) => index switch
     {
         ChartBuilder.ColdColor => Palette.GetColor(3),
         ChartBuilder.WarmColor => Palette.GetColor(0),
         ChartBuilder.AllColor => Palette.GetColor(7),
+        >= ChartBuilder.PerfCostColor => Palette.GetColor(Distinct[(index - ChartBuilder.PerfCostColor) % Distinct.Length]),
         _ => Palette.GetColor(index),
     };
+
+    private static double Y(ChartRequest request, double value) => request.LogY ? Math.Log10(Math.Max(value, 1e-9)) : value;
 
     public byte[] Render(ChartRequest request)
     {
@@ -31,8 +37,31 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
         if (request.Categories is { Count: > 0 } categories)
         {
             plot.Axes.Bottom.SetTicks(Enumerable.Range(0, categories.Count).Select(i => (double)i).ToArray(), categories.ToArray());
-            plot.Axes.Bottom.TickLabelStyle.Rotation = categories.Count > 4 ? 20 : 0;
-            plot.Axes.Bottom.TickLabelStyle.Alignment = categories.Count > 4 ? Alignment.MiddleLeft : Alignment.UpperCenter;
+            // Many categories: rotated so neighbours do not overlap, with room below for the longest label.
+            var rotate = categories.Count > ChartBuilder.RotateAbove;
+            const double angle = 40;
+            plot.Axes.Bottom.TickLabelStyle.Rotation = rotate ? (float)angle : 0;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = rotate ? Alignment.MiddleLeft : Alignment.UpperCenter;
+            var lines = categories.Max(c => c.Split('\n').Length);
+            var longest = categories.SelectMany(c => c.Split('\n')).Max(l => l.Length);
+            if (rotate) plot.Axes.Bottom.TickLabelStyle.FontSize = 11;
+            // Room below for the longest rotated label, and on the right for the last one, which runs past the plot.
+            plot.Axes.Bottom.MinimumSize = rotate ? (float)Math.Min(request.Height * 0.42, 30 + longest * 6.8 * Math.Sin(angle * Math.PI / 180)) : 18 * lines + 24;
+            if (rotate) plot.Axes.Right.MinimumSize = (float)Math.Min(request.Width * 0.25, longest * 6.8 * Math.Cos(angle * Math.PI / 180) * 0.9);
+        }
+        if (request.XTicks is { Count: > 0 } ticks)
+            plot.Axes.Bottom.SetTicks(ticks.ToArray(), ticks.Select(t => t.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        if (request.LogY)
+        {
+            // Values are drawn as log10; ticks at the decades with minor ticks between, labelled with the real values.
+            var ticksGen = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                IntegerTicksOnly = true,
+                LabelFormatter = y => Math.Pow(10, y).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
+            };
+            plot.Axes.Left.TickGenerator = ticksGen;
+            plot.Axes.Left.MinorTickStyle.Length = 4;
         }
         if (request.Y2Label is not null) plot.Axes.Right.Label.Text = request.Y2Label;
         foreach (var (label, color) in request.Legend)
@@ -41,7 +70,21 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
         {
             plot.ShowLegend(Edge.Bottom);
         }
-        if (request.Kind == ChartKind.Histogram) plot.Axes.Margins(bottom: 0);
+        if (request.Kind == ChartKind.Histogram)
+        {
+            plot.Axes.Margins(bottom: 0);
+            // Times are never negative: no tick at -1 to the left of the first bin.
+            plot.Axes.AutoScale();
+            if (plot.Axes.Bottom.Range.Min < 0 && request.Series.All(s => s.X.All(x => x - s.BarWidth / 2 >= -1e-9)))
+                plot.Axes.Bottom.Range.Set(0, plot.Axes.Bottom.Range.Max);
+        }
+        if (request.YFromZero)
+        {
+            // Times and costs are never negative: the axis starts at 0 even where a confidence interval would reach below.
+            plot.Axes.AutoScale();
+            foreach (var axis in new IYAxis[] { plot.Axes.Left, plot.Axes.Right })
+                if (axis.Range.Max > 0) axis.Range.Set(0, axis.Range.Max);
+        }
 
         return request.Format == ChartFormat.Svg
             ? Encoding.UTF8.GetBytes(plot.GetSvgXml(request.Width, request.Height))
@@ -57,11 +100,11 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
             var box = new Box
             {
                 Position = b.Position,
-                BoxMin = b.Q1,
-                BoxMax = b.Q3,
-                BoxMiddle = b.Median,
-                WhiskerMin = b.WhiskerLow,
-                WhiskerMax = b.WhiskerHigh,
+                BoxMin = Y(request, b.Q1),
+                BoxMax = Y(request, b.Q3),
+                BoxMiddle = Y(request, b.Median),
+                WhiskerMin = Y(request, b.WhiskerLow),
+                WhiskerMax = Y(request, b.WhiskerHigh),
                 Width = 0.5,
             };
             // The plottable's colours win over the box's own style.
@@ -70,14 +113,15 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
             boxPlot.LineColor = color;
             // The points themselves, jittered sideways (fixed seed: the same input draws the same figure).
             var xs = b.Values.Select(_ => b.Position + (random.NextDouble() - 0.5) * 0.35).ToArray();
-            var points = plot.Add.ScatterPoints(xs, b.Values, color.WithAlpha(.8));
+            var points = plot.Add.ScatterPoints(xs, b.Values.Select(v => Y(request, v)).ToArray(), color.WithAlpha(.8));
             points.MarkerSize = 4;
         }
     }
 
     private static void DrawSeries(Plot plot, XYSeries s)
     {
-        var color = ColorOf(s.ColorIndex);
+        // The right-hand axis's series (PerfCost's cost) in a lighter shade of its type's colour, with square markers.
+        var color = s.SecondaryAxis ? ColorOf(s.ColorIndex).Lighten(0.35) : ColorOf(s.ColorIndex);
         IYAxis? axis = s.SecondaryAxis ? plot.Axes.Right : null;
         switch (s.Style)
         {

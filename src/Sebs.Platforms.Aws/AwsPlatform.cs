@@ -386,7 +386,7 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
             // SeBS's async_invoke: 202 Accepted and the request id; the function runs later, so there is no output here
             // and provider times come from its REPORT line in CloudWatch Logs (Get-SebsMetrics).
             result.RequestId = response.Header("x-amzn-requestid") ?? "";
-            result.Output = new JsonObject { ["async"] = true, ["request_id"] = result.RequestId };
+            result.SetOutputJson(new JsonObject { ["async"] = true, ["request_id"] = result.RequestId });
             return result;
         }
         var log = response.Header("x-amz-log-result") is { Length: > 0 } tail ? Encoding.UTF8.GetString(Convert.FromBase64String(tail)) : "";

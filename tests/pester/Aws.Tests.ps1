@@ -184,7 +184,7 @@ Describe 'AWS Lambda platform' {
         @($r | Where-Object ExperimentType -eq 'cold').Count | Should -Be 2
         $rows = @(Get-SebsExperimentResult (Join-Path $o 'invocation-overhead/payload'))
         $rows.Count | Should -Be 4
-        $rows | ForEach-Object { $_.ClockDriftMean | Should -Not -BeNullOrEmpty; $_.InvocationTime | Should -BeGreaterThan -0.5 }
+        $rows | ForEach-Object { $_.ClockDriftMeanSeconds | Should -Not -BeNullOrEmpty; $_.InvocationSeconds | Should -BeGreaterThan -0.5 }
 
         $n = Join-Path $root 'ping'
         $r = @(Start-SebsExperiment network-ping-pong -Platform Aws -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `
@@ -192,13 +192,13 @@ Describe 'AWS Lambda platform' {
         ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
         $pings = @(Get-SebsExperimentResult $n network-ping-pong)
         $pings.Count | Should -Be 10
-        $pings | ForEach-Object { $_.Rtt | Should -BeGreaterOrEqual 0; $_.Rtt | Should -BeLessThan 1 }
+        $pings | ForEach-Object { $_.RttSeconds | Should -BeGreaterOrEqual 0; $_.RttSeconds | Should -BeLessThan 1 }
 
         $e = Join-Path $root 'eviction'
         $r = @(Start-SebsExperiment eviction-model -Platform Aws -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `
             -Repetitions 1 -Invocations 1 -Times 0 -OutputPath $e)
         ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
-        $r | ForEach-Object { $_.Result['result'].GetValue[string]() | Should -Be 'accepted' }
+        $r | ForEach-Object { $_.Result['result'] | Should -Be 'accepted' }
         @(Get-SebsExperimentResult $e eviction-model).Count | Should -Be 1
     }
 

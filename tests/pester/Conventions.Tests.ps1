@@ -85,12 +85,36 @@ Describe 'Exported cmdlet <Name>' -ForEach $cmdlets {
     }
 
     It 'shows the real parameter facts in its help' {
-        foreach ($p in @($help.parameters.parameter | Where-Object { $_.name -notin 'WhatIf', 'Confirm' })) {
+        foreach ($p in @($help.parameters.parameter | Where-Object { $_.name -and $_.name -notin 'WhatIf', 'Confirm' })) {
             $meta = $cmd.Parameters[$p.name]
             $meta | Should -Not -BeNullOrEmpty -Because "help lists -$($p.name)"
             $wildcards = [bool]($meta.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
             $p.globbing | Should -Be $wildcards.ToString().ToLowerInvariant()
             $p.pipelineInput -like 'True*' | Should -Be ([bool]($meta.ParameterSets.Values | Where-Object { $_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName }))
+        }
+    }
+
+    It 'says a parameter is required exactly when it is mandatory in every parameter set' {
+        foreach ($p in @($help.parameters.parameter | Where-Object { $_.name -and $_.name -notin 'WhatIf', 'Confirm' })) {
+            $sets = @($cmd.ParameterSets | ForEach-Object { $_.Parameters } | Where-Object Name -eq $p.name)
+            $mandatory = $sets.Count -gt 0 -and @($sets | Where-Object { -not $_.IsMandatory }).Count -eq 0
+            $p.required | Should -Be $mandatory.ToString().ToLowerInvariant() -Because "-$($p.name) of $Name"
+        }
+    }
+
+    It 'shows the default the code starts with, where the code has one' {
+        $instance = [Activator]::CreateInstance($cmd.ImplementingType)
+        foreach ($p in @($help.parameters.parameter | Where-Object { $_.name -and $_.name -notin 'WhatIf', 'Confirm' })) {
+            $property = $cmd.ImplementingType.GetProperty($p.name)
+            if (-not $property) { continue }
+            $value = $property.GetValue($instance)
+            # Unset values (null, 0, '', empty arrays, false) mean "decided elsewhere": the help may say where.
+            if ($null -eq $value -or $value -is [System.Management.Automation.SwitchParameter] -or ($value -is [bool] -and -not $value) -or
+                ($value -is [string] -and $value -eq '') -or ($value -is [array] -and $value.Count -eq 0) -or
+                ($value -is [ValueType] -and $value -isnot [enum] -and $value -eq 0)) { continue }
+            $expected = if ($value -is [array]) { $value -join ', ' } else { [string]$value }
+            if ($value -is [double]) { [double]$p.defaultValue | Should -Be $value -Because "-$($p.name) of $Name starts as $value in the code"; continue }
+            $p.defaultValue | Should -Be $expected -Because "-$($p.name) of $Name starts as '$expected' in the code"
         }
     }
 

@@ -24,18 +24,18 @@ BeforeAll {
         $responses = @($Results[1].Result['result'])
         switch ($Size) {
             'test' {
-                $responses[0]['name'].GetValue[string]() | Should -Be 'Gothic Game'
-                $responses[0]['quantity'].GetValue[double]() | Should -Be 2
+                $responses[0]['name'] | Should -Be 'Gothic Game'
+                $responses[0]['quantity'] | Should -Be 2
             }
             'small' {
-                $responses[0]['total_cost'].GetValue[double]() | Should -Be 1510
-                [math]::Round($responses[0]['avg_price'].GetValue[double](), 6) | Should -Be 137.272727
+                $responses[0]['total_cost'] | Should -Be 1510
+                [math]::Round($responses[0]['avg_price'], 6) | Should -Be 137.272727
             }
             'large' {
                 $responses | Should -HaveCount 10
                 $responses[9]['products'].Count | Should -Be 5
-                $responses[9]['total_cost'].GetValue[double]() | Should -Be 550
-                $responses[9]['avg_price'].GetValue[double]() | Should -Be (550 / 15)
+                $responses[9]['total_cost'] | Should -Be 550
+                $responses[9]['avg_price'] | Should -Be (550 / 15)
             }
         }
     }

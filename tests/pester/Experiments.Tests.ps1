@@ -77,7 +77,7 @@ Describe 'perf-cost' {
         $rows = Get-SebsExperimentResult $out
         $rows | ForEach-Object { $_ | Should -BeOfType ([Sebs.Core.Experiments.PerfCostRow]) }
         @($rows).Count | Should -Be @($results).Count
-        ($rows.Memory | Sort-Object -Unique) | Should -Be @(128, 256)
+        ($rows.MemoryMB | Sort-Object -Unique) | Should -Be @(128, 256)
         ($rows | Where-Object Type -eq 'cold').IsCold | Should -Not -Contain $false
         $csv = Join-Path $out 'perf-cost/result.csv'
         (Get-Content $csv -First 1) | Should -Be 'memory,type,is_cold,exec_time,connection_time,client_time,provider_time,mem_used'
@@ -203,9 +203,9 @@ Describe 'network-ping-pong (020.network-benchmark)' {
         @($rows).Count | Should -Be 10
         $rows | ForEach-Object {
             $_ | Should -BeOfType ([Sebs.Core.Experiments.PingPongRow])
-            $_.Rtt | Should -BeGreaterOrEqual 0
-            $_.Rtt | Should -BeLessThan 1
-            [math]::Abs($_.ClockDrift) | Should -BeLessThan 0.5 -Because 'both ends share one clock locally'
+            $_.RttSeconds | Should -BeGreaterOrEqual 0
+            $_.RttSeconds | Should -BeLessThan 1
+            [math]::Abs($_.ClockDriftSeconds) | Should -BeLessThan 0.5 -Because 'both ends share one clock locally'
         }
         (Get-Content (Join-Path $o 'network-ping-pong/result.csv') -First 1) | Should -Be 'request_id,id,client_send,client_rcv,server_rcv,server_send,rtt,clock_drift'
     }
@@ -227,10 +227,10 @@ Describe 'invocation-overhead (030.clock-synchronization)' {
         ($rows.PayloadSize | Sort-Object -Unique) | Should -Be @(1024, 8192)
         $rows | ForEach-Object {
             $_ | Should -BeOfType ([Sebs.Core.Experiments.InvocationOverheadRow])
-            $_.ClockDriftMean | Should -Not -BeNullOrEmpty
-            [math]::Abs($_.ClockDriftMean) | Should -BeLessThan 0.5
-            $_.InvocationTime | Should -BeGreaterThan -0.5
-            $_.InvocationTime | Should -BeLessThan 30
+            $_.ClockDriftMeanSeconds | Should -Not -BeNullOrEmpty
+            [math]::Abs($_.ClockDriftMeanSeconds) | Should -BeLessThan 0.5
+            $_.InvocationSeconds | Should -BeGreaterThan -0.5
+            $_.InvocationSeconds | Should -BeLessThan 30
         }
         Join-Path $o 'invocation-overhead/payload/result-processed.csv' | Should -Exist
     }
@@ -250,7 +250,7 @@ Describe 'invocation-overhead (030.clock-synchronization)' {
         $rows.Type | Select-Object -Unique | Should -Be 'code'
         ($rows.PayloadSize | Sort-Object -Unique) | Should -Be @(65536, 1048576)
         ($rows | Where-Object IsCold).Count | Should -Be 2
-        $rows | ForEach-Object { $_.InvocationTime | Should -BeGreaterThan -0.5 }
+        $rows | ForEach-Object { $_.InvocationSeconds | Should -BeGreaterThan -0.5 }
         Join-Path $o 'invocation-overhead/code/packages' | Should -Not -Exist -Because 'the padded copies are deleted'
         $after = Get-SebsFunction -Benchmark 030.clock-synchronization -CachePath $cache
         $after.CodeHash | Should -Be $before.CodeHash -Because 'the function runs its own package again'
@@ -266,7 +266,7 @@ Describe 'eviction-model (040.server-reply)' {
         ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
         @($r).Count | Should -Be 4
         ($r.FunctionName | Sort-Object -Unique) | ForEach-Object { $_ | Should -Match '-(0|1)-0$' }
-        $r | ForEach-Object { $_.Result['result'].GetValue[string]() | Should -Be 'accepted' }
+        $r | ForEach-Object { $_.Result['result'] | Should -Be 'accepted' }
         $file = Join-Path $o 'eviction-model/results_1_1_1.json'
         $file | Should -Exist
         $j = Read-Json $file

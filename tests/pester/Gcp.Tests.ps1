@@ -74,7 +74,7 @@ Describe 'Google Cloud Run functions platform' {
         ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
         $r.IsCold | Should -Not -Contain $false
         $r[0].ContainerId | Should -Not -Be $r[1].ContainerId
-        $r | ForEach-Object { $_.Output['cold_start_var'].GetValue[string]() | Should -Not -BeNullOrEmpty }
+        $r | ForEach-Object { $_.Output['cold_start_var'] | Should -Not -BeNullOrEmpty }
         $deployed = Get-Fn 'sebs-pester01-010-python-3-12'
         $deployed.env.cold_start | Should -Not -BeNullOrEmpty
         $deployed.servingRevision | Should -Be $deployed.revision

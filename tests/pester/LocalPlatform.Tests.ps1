@@ -51,7 +51,7 @@ Describe 'Invoke-SebsBenchmark on the local platform (<_> sandbox)' -ForEach $sa
         if ($Benchmark -eq '010.sleep') {
             $r | ForEach-Object { $_.BenchmarkMs | Should -BeGreaterOrEqual 45; $_.BenchmarkMs | Should -BeLessThan 1000 }
         } else {
-            $html = $r[0].Result['result'].GetValue[string]()
+            $html = $r[0].Result['result']
             $html | Should -Match 'Welcome testname!'
             ([regex]::Matches($html, '<li>')).Count | Should -Be 10
         }
@@ -86,8 +86,8 @@ Describe 'Invoke-SebsBenchmark on the local platform (<_> sandbox)' -ForEach $sa
                 -Sandbox $sandbox -CachePath (Join-Path $sbCache $storage) @extra
             Assert-Run $r 2
             $r | ForEach-Object {
-                $_.Result['result']['md5'].GetValue[string]() | Should -Be $expected
-                $_.Result['result']['key'].GetValue[string]() | Should -Match '^901\.storage-echo-0-output/hello\.[0-9a-f]{8}\.txt$'
+                $_.Result['result']['md5'] | Should -Be $expected
+                $_.Result['result']['key'] | Should -Match '^901\.storage-echo-0-output/hello\.[0-9a-f]{8}\.txt$'
             }
         }
         Get-SebsCache -CachePath (Join-Path $sbCache $storage) -Kind Storage | Should -Not -BeNullOrEmpty

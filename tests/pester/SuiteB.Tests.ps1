@@ -53,23 +53,23 @@ Describe 'Suite B benchmarks in the Docker sandbox, validated' {
     It '<_> runs at size test and its output is valid' -ForEach @('501.graph-pagerank', '502.graph-mst', '503.graph-bfs') {
         $r = Invoke-SebsBenchmark $_ -Size test -Validate -Sandbox Docker -Repetitions 2 -CachePath $cache
         Assert-Valid $r 2
-        $r[0].Result['measurement']['compute_time'].GetValue[double]() | Should -BeGreaterOrEqual 0
+        $r[0].Result['measurement']['compute_time'] | Should -BeGreaterOrEqual 0
     }
 
     It '501.graph-pagerank at size small matches the value recorded for seed 42' {
         $r = Invoke-SebsBenchmark 501.graph-pagerank -Size small -Validate -Sandbox Docker -Repetitions 1 -CachePath $cache
         Assert-Valid $r
-        [Math]::Abs($r.Result['result'].GetValue[double]() - 0.0012122480931530462) | Should -BeLessThan 1e-9
+        [Math]::Abs($r.Result['result'] - 0.0012122480931530462) | Should -BeLessThan 1e-9
     }
 
     It '504.dna-visualisation uploads a walk of 2n+1 points (seeded synthetic FASTA)' {
         $r = Invoke-SebsBenchmark 504.dna-visualisation -Size test -Validate -Sandbox Docker -Repetitions 1 -DataPath $dataRoot -CachePath $cache
         Assert-Valid $r
         $m = $r.Result['measurement']
-        $m['upload_time'].GetValue[double]() | Should -BeGreaterThan 0
+        $m['upload_time'] | Should -BeGreaterThan 0
         # The SeBS bug reported the compute time as upload_time; here they are measured separately.
-        $m['upload_time'].GetValue[double]() | Should -Not -Be ($m['compute_time'].GetValue[double]())
-        $r.Result['result']['key'].GetValue[string]() | Should -Match '^504\.dna-visualisation-0-output/sequence-test\.[0-9a-f]{8}\.json$'
+        $m['upload_time'] | Should -Not -Be ($m['compute_time'])
+        $r.Result['result']['key'] | Should -Match '^504\.dna-visualisation-0-output/sequence-test\.[0-9a-f]{8}\.json$'
     }
 
     It '020.network-benchmark exchanges datagrams with a client-side UDP server and uploads the CSV' {
@@ -78,8 +78,8 @@ Describe 'Suite B benchmarks in the Docker sandbox, validated' {
             $r = Invoke-SebsBenchmark 020.network-benchmark -Size test -Validate -Sandbox Docker -Repetitions 1 -CachePath $cache `
                 -Setting @{ 'server-address' = '127.0.0.1'; 'server-port' = "$($server.Port)" }
             Assert-Valid $r
-            $r.Result['result'].GetValue[string]() | Should -Match '^020\.network-benchmark-0-output/results-.*\.csv$'
-            $r.Result['measurement']['lost'].GetValue[int]() | Should -Be 0
+            $r.Result['result'] | Should -Match '^020\.network-benchmark-0-output/results-.*\.csv$'
+            $r.Result['measurement']['lost'] | Should -Be 0
             $server.Process.WaitForExit(5000) | Should -BeTrue -Because 'the server stops after repetitions + 1 datagrams'
         }
         finally { if (-not $server.Process.HasExited) { Stop-Process -Id $server.Process.Id } }
@@ -91,7 +91,7 @@ Describe 'Suite B benchmarks in the Docker sandbox, validated' {
             $r = Invoke-SebsBenchmark 030.clock-synchronization -Size test -Validate -Sandbox Docker -Repetitions 1 -CachePath $cache `
                 -Setting @{ 'server-address' = '127.0.0.1'; 'server-port' = "$($server.Port)" }
             Assert-Valid $r
-            $r.Result['measurement']['complete'].GetValue[bool]() | Should -BeTrue
+            $r.Result['measurement']['complete'] | Should -BeTrue
             $server.Process.WaitForExit(5000) | Should -BeTrue -Because 'the function ends the exchange with "stop"'
         }
         finally { if (-not $server.Process.HasExited) { Stop-Process -Id $server.Process.Id } }
@@ -109,7 +109,7 @@ Describe 'Suite B benchmarks in the Docker sandbox, validated' {
         $r = Invoke-SebsBenchmark 990.sebs-upload -BenchmarkPath (Join-Path $PSScriptRoot 'benchmarks/sebs-format') -Size large -Validate -Sandbox Docker `
             -Repetitions 1 -DataPath (Join-Path $TestDrive 's3-sebs-data') -CachePath $s3Cache -ConfigPath $config
         Assert-Valid $r
-        $r.Result['result']['size'].GetValue[int]() | Should -Be 200
+        $r.Result['result']['size'] | Should -Be 200
     }
 
     It '020 without a server address says which setting is missing' {
@@ -180,8 +180,8 @@ Describe 'SeBS-format benchmark folders run unmodified' {
         foreach ($x in $r) {
             $x.Failed | Should -BeFalse -Because $x.ErrorMessage
             $x.Valid | Should -BeTrue -Because "validate_output of input.py decides: $($x.ValidationMessage)"
-            $x.Result['result']['size'].GetValue[int]() | Should -Be (10 * 'hello from a SeBS benchmark'.Length)
-            $x.Result['result']['key'].GetValue[string]() | Should -Match '^990\.sebs-upload-0-output/greeting\.[0-9a-f]{8}\.txt$'
+            $x.Result['result']['size'] | Should -Be (10 * 'hello from a SeBS benchmark'.Length)
+            $x.Result['result']['key'] | Should -Match '^990\.sebs-upload-0-output/greeting\.[0-9a-f]{8}\.txt$'
         }
         Get-SebsCache -CachePath (Join-Path $cache "sebs-$_") -Kind Storage | Should -Not -BeNullOrEmpty
     }

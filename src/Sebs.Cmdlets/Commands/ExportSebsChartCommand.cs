@@ -54,6 +54,22 @@ public sealed class ExportSebsChartCommand : SebsCmdlet
 
     [Parameter] public SwitchParameter IncludeFailed { get; set; }
 
+    /// <summary>PerfCost: USD per GB-second; the cost axis then shows USD per 1M invocations (default: AWS Lambda's x86 list price, us-east-1).</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double PricePerGBSecond { get; set; } = 0.0000166667;
+
+    /// <summary>PerfCost: USD per million requests, added to the duration cost (default: AWS Lambda's 0.20).</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1000.0)]
+    public double PricePerMillionRequests { get; set; } = 0.20;
+
+    /// <summary>PerfCost: draw the cost axis in GB-seconds per invocation instead of USD.</summary>
+    [Parameter] public SwitchParameter GBSeconds { get; set; }
+
+    /// <summary>ColdWarm: a logarithmic Y axis ($true/$false; default: when the boxes' medians differ more than 100 times).</summary>
+    [Parameter] public bool LogScale { get; set; }
+
     private ChartOptions _options = null!;
     private IReadOnlyList<string> _fields = null!;
     private readonly List<ChartRecord> _records = new();
@@ -71,6 +87,8 @@ public sealed class ExportSebsChartCommand : SebsCmdlet
         {
             Kind = Kind, Format = format, Width = Width, Height = Height, Title = Title, Property = Property, GroupBy = GroupBy,
             X = X, Y = Y, Bins = Bins, IncludeFailed = IncludeFailed,
+            PricePerGBSecond = GBSeconds ? null : PricePerGBSecond, PricePerMillionRequests = PricePerMillionRequests,
+            LogY = MyInvocation.BoundParameters.ContainsKey(nameof(LogScale)) ? LogScale : null,
         };
         try { _fields = ChartBuilder.Fields(_options); }
         catch (SebsException ex) { ThrowSebsError(ex); }

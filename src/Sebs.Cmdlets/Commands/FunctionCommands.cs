@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Sebs.Cmdlets.Infrastructure;
 using Sebs.Core;
+using Sebs.Core.Benchmarks;
 using Sebs.Core.Packaging;
 using Sebs.Core.Platforms;
 using Sebs.Core.Running;
@@ -15,11 +16,16 @@ public abstract class SebsFunctionDeployCmdlet : SebsPlatformCmdlet
 {
     protected const string BenchmarkSet = "Benchmark";
     protected const string FunctionSet = "Function";
+    protected const string BenchmarkObjectSet = "BenchmarkObject";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BenchmarkSet)]
     [ArgumentCompleter(typeof(BenchmarkNameCompleter))]
     [Alias("Benchmark")]
     public string Name { get; set; } = "";
+
+    /// <summary>A benchmark from Get-SebsBenchmark, used as it is wherever it was found (a -Path folder included).</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = BenchmarkObjectSet)]
+    public Benchmark? BenchmarkObject { get; set; }
 
     /// <summary>A deployed function (from Get-SebsFunction).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FunctionSet)]
@@ -27,10 +33,12 @@ public abstract class SebsFunctionDeployCmdlet : SebsPlatformCmdlet
 
     /// <summary>Default: the piped function's language, else experiments.runtime of the config, else python.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateSet("python", "nodejs", IgnoreCase = true)]
+    [ValidateLanguage]
+    [ArgumentCompleter(typeof(LanguageCompleter))]
     public string? Language { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(LanguageVersionCompleter))]
     public string? LanguageVersion { get; set; }
 
     /// <summary>Extra benchmark folders.</summary>
@@ -38,7 +46,7 @@ public abstract class SebsFunctionDeployCmdlet : SebsPlatformCmdlet
     public string[]? BenchmarkPath { get; set; }
 
     /// <summary>The benchmark this call is about, whichever way it was named.</summary>
-    protected string BenchmarkName => InputObject?.Benchmark ?? Name;
+    protected string BenchmarkName => BenchmarkObject?.Name ?? InputObject?.Benchmark ?? Name;
 
     protected InvokeRequest? BuildRequest(int? memory = null, int? timeout = null, bool updateCode = false, string? functionName = null)
     {
@@ -48,7 +56,7 @@ public abstract class SebsFunctionDeployCmdlet : SebsPlatformCmdlet
             var (language, version) = ResolveRuntime(Language ?? piped?.Language, LanguageVersion ?? (Language is null ? piped?.LanguageVersion : null));
             return new InvokeRequest
             {
-                Benchmark = Catalog(BenchmarkPath).Get(BenchmarkName),
+                Benchmark = FindBenchmark(BenchmarkName, BenchmarkPath, BenchmarkObject),
                 Language = language,
                 LanguageVersion = version,
                 Architecture = piped?.Config.Architecture ?? Config.Architecture,
@@ -92,7 +100,7 @@ public abstract class SebsFunctionConfigCmdlet : SebsFunctionDeployCmdlet
     [Parameter] [ValidateRange(64, 32768)] public int Memory { get; set; }
     /// <summary>Function timeout in seconds (default: the benchmark's).</summary>
     [Parameter] [ValidateRange(1, 3600)] public int Timeout { get; set; }
-    [Parameter] public string? FunctionName { get; set; }
+    [Parameter][ArgumentCompleter(typeof(FunctionNameCompleter))] public string? FunctionName { get; set; }
 
     protected abstract bool ForceRebuild { get; }
     protected abstract string Action { get; }
@@ -141,6 +149,7 @@ public sealed class GetSebsFunctionCommand : SebsPlatformCmdlet
     /// <summary>Function name (wildcards allowed).</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(FunctionNameCompleter))]
     public string Name { get; set; } = "*";
 
     /// <summary>Only functions of these benchmarks.</summary>
@@ -186,6 +195,7 @@ public sealed class RemoveSebsFunctionCommand : SebsPlatformCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(FunctionNameCompleter))]
     public string Name { get; set; } = "";
 
     [Parameter] public SwitchParameter Force { get; set; }

@@ -44,6 +44,7 @@ public sealed class GetSebsBenchmarkCommand : SebsCmdlet
         {
             if (!patterns.Any(p => p.IsMatch(benchmark.Name))) continue;
             if (Language is not null && !benchmark.SupportsLanguage(Language)) continue;
+            foreach (var shadow in _catalog.Shadows.Where(s => s.Name == benchmark.Name)) WriteWarning(CatalogLocator.ShadowWarning(shadow));
             WriteObject(benchmark);
         }
         foreach (var n in Name ?? Array.Empty<string>())

@@ -19,8 +19,9 @@ public sealed class GetSebsMetricsCommand : SebsPlatformCmdlet
     public ExecutionResult[] InputObject { get; set; } = Array.Empty<ExecutionResult>();
 
     /// <summary>Only sandboxes of this function (wildcards allowed).</summary>
-    [Parameter(ParameterSetName = "Platform")]
+    [Parameter(ParameterSetName = "Platform", ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(FunctionNameCompleter))]
     public string FunctionName { get; set; } = "*";
 
     private readonly List<ExecutionResult> _results = new();
@@ -58,13 +59,13 @@ public sealed class GetSebsMetricsCommand : SebsPlatformCmdlet
     private void EnrichResults()
     {
         // Results may come from several platforms and functions; each function's window is its own results' span.
-        foreach (var group in _results.GroupBy(r => (r.Platform, r.FunctionName)))
+        foreach (var group in _results.GroupBy(r => (r.Platform, r.Region, r.FunctionName)))
         {
             var descriptor = PlatformLoader.Factory(group.Key.Platform).Descriptor;
             var list = group.ToList();
             RunAsync(async (queue, ct) =>
             {
-                var platform = OpenPlatform(descriptor, queue);
+                var platform = OpenPlatform(descriptor, group.Key.Region, queue);
                 // Cloud logs lag behind the invocations: asked again while results still lack provider times.
                 if (platform.Metrics is not null)
                     await ProviderMetrics.EnrichAsync(platform, group.Key.FunctionName, list, queue, ct).ConfigureAwait(false);

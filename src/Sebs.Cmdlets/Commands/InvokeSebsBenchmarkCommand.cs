@@ -8,24 +8,32 @@ using Sebs.Core.Running;
 
 namespace Sebs.Cmdlets.Commands;
 
-[Cmdlet(VerbsLifecycle.Invoke, "SebsBenchmark", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Invoke, "SebsBenchmark", SupportsShouldProcess = true, DefaultParameterSetName = "Object")]
 [OutputType(typeof(ExecutionResult))]
 public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
     [ArgumentCompleter(typeof(BenchmarkNameCompleter))]
     [Alias("Benchmark")]
     public string Name { get; set; } = "";
+
+    /// <summary>A benchmark from Get-SebsBenchmark, used as it is wherever it was found (a -Path folder included).</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Object")]
+    public Core.Benchmarks.Benchmark? BenchmarkObject { get; set; }
+
+    private string BenchmarkName => BenchmarkObject?.Name ?? Name;
 
     [Parameter(Position = 1)]
     [ValidateSet("test", "small", "large", IgnoreCase = true)]
     public string Size { get; set; } = "test";
 
     [Parameter]
-    [ValidateSet("python", "nodejs", IgnoreCase = true)]
+    [ValidateLanguage]
+    [ArgumentCompleter(typeof(LanguageCompleter))]
     public string? Language { get; set; }
 
     [Parameter]
+    [ArgumentCompleter(typeof(LanguageVersionCompleter))]
     public string? LanguageVersion { get; set; }
 
     [Parameter]
@@ -58,7 +66,7 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
     [Parameter] public SwitchParameter UpdateStorage { get; set; }
     /// <summary>Make every invocation a cold start (a fresh sandbox locally; an environment change in the cloud).</summary>
     [Parameter] public SwitchParameter ColdStart { get; set; }
-    [Parameter] public string? FunctionName { get; set; }
+    [Parameter][ArgumentCompleter(typeof(FunctionNameCompleter))] public string? FunctionName { get; set; }
     /// <summary>Values for input placeholders {{setting:NAME}} (e.g. the URL 120.uploader downloads).</summary>
     [Parameter] public Hashtable? Setting { get; set; }
     /// <summary>Root of the SeBS benchmark data (default: $env:SEBS_BENCHMARK_DATA).</summary>
@@ -75,11 +83,10 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
 
     protected override void ProcessRecord()
     {
-        var catalog = Catalog(BenchmarkPath);
         InvokeRequest request;
         try
         {
-            var benchmark = catalog.Get(Name);
+            var benchmark = FindBenchmark(Name, BenchmarkPath, BenchmarkObject);
             var (language, version) = ResolveRuntime(Language, LanguageVersion);
             request = new InvokeRequest
             {
@@ -105,7 +112,7 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
         }
         catch (Exception ex) when (ex is SebsException or ArgumentException or System.Text.Json.JsonException)
         {
-            WriteError(ToErrorRecord(ex is SebsException ? ex : new SebsException("Sebs.InvalidPayload", SebsErrorKind.InvalidArgument, ex.Message, ex), Name));
+            WriteError(ToErrorRecord(ex is SebsException ? ex : new SebsException("Sebs.InvalidPayload", SebsErrorKind.InvalidArgument, ex.Message, ex), BenchmarkName));
             return;
         }
 
@@ -115,7 +122,7 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
         var journalPath = ResultsPath is not null
             ? GetUnresolvedProviderPathFromPSPath(ResultsPath)
             : Path.Combine(Cache.Root, "results", $"{DateTime.Now:yyyyMMdd-HHmmss}-{request.Benchmark.Name}-{request.Language}.jsonl");
-        RunForItem(Name, async (queue, ct) =>
+        RunForItem(BenchmarkName, async (queue, ct) =>
         {
             var platform = OpenPlatform(queue);
             var runner = SebsSession.Runner(platform, Cache, queue);

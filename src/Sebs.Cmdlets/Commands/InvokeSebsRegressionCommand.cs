@@ -51,6 +51,8 @@ public sealed class InvokeSebsRegressionCommand : SebsPlatformCmdlet
         var catalog = Catalog(BenchmarkPath);
         var patterns = Benchmark.Select(b => new WildcardPattern(b, WildcardOptions.IgnoreCase)).ToArray();
         var cases = RegressionSuite.SelectCases(catalog.Benchmarks, name => patterns.Any(p => p.IsMatch(name)), Language);
+        foreach (var shadow in catalog.Shadows.Where(s => cases.Any(c => c.Benchmark.Name == s.Name)).DistinctBy(s => s.Name))
+            WriteWarning(CatalogLocator.ShadowWarning(shadow));
         foreach (var name in Benchmark.Where(b => !WildcardPattern.ContainsWildcardCharacters(b)))
             if (!cases.Any(c => string.Equals(c.Benchmark.Name, name, StringComparison.OrdinalIgnoreCase)))
             {

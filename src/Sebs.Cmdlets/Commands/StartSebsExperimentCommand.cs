@@ -20,8 +20,8 @@ public sealed class StartSebsExperimentCommand : SebsPlatformCmdlet
     /// <summary>Folder for the result files (default: experiments/&lt;time&gt;-&lt;name&gt; in the cache).</summary>
     [Parameter] public string? OutputPath { get; set; }
 
-    [Parameter][ValidateSet("python", "nodejs", IgnoreCase = true)] public string? Language { get; set; }
-    [Parameter] public string? LanguageVersion { get; set; }
+    [Parameter][ValidateLanguage][ArgumentCompleter(typeof(LanguageCompleter))] public string? Language { get; set; }
+    [Parameter][ArgumentCompleter(typeof(LanguageVersionCompleter))] public string? LanguageVersion { get; set; }
     [Parameter] public SwitchParameter UpdateCode { get; set; }
     [Parameter] public SwitchParameter UpdateStorage { get; set; }
     [Parameter] public string[]? BenchmarkPath { get; set; }
@@ -29,6 +29,15 @@ public sealed class StartSebsExperimentCommand : SebsPlatformCmdlet
 
     // perf-cost
     [Parameter][ArgumentCompleter(typeof(BenchmarkNameCompleter))] public string? Benchmark { get; set; }
+    /// <summary>A benchmark from Get-SebsBenchmark, used as it is wherever it was found (instead of -Benchmark).</summary>
+    [Parameter(ValueFromPipeline = true)] public Core.Benchmarks.Benchmark? BenchmarkObject { get; set; }
+
+    private readonly List<Core.Benchmarks.Benchmark> _piped = new();
+
+    protected override void ProcessRecord()
+    {
+        if (BenchmarkObject is not null) _piped.Add(BenchmarkObject);
+    }
     [Parameter][ValidateSet("test", "small", "large", IgnoreCase = true)] public string? Size { get; set; }
     [Parameter][ValidateRange(1, 1_000_000)] public int Repetitions { get; set; }
     [Parameter][Alias("ConcurrentInvocations")][ValidateRange(1, 10_000)] public int Concurrency { get; set; }
@@ -90,6 +99,14 @@ public sealed class StartSebsExperimentCommand : SebsPlatformCmdlet
                 foreach (var alias in Aliases(key)) settings.Remove(alias);
                 settings[key] = ToNode(value is PSObject pso ? pso.BaseObject : value);
             }
+            if (_piped.Count > 1)
+                throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidArgument,
+                    $"An experiment runs one benchmark; {_piped.Count} were piped in ({string.Join(", ", _piped.Select(b => b.Name))}).", target: Name);
+            if (_piped.Count == 1)
+            {
+                foreach (var alias in Aliases("benchmark")) settings.Remove(alias);
+                settings["benchmark"] = _piped[0].Name;
+            }
             experiment = ExperimentFactory.Create(Name, settings);
         }
         catch (SebsException ex)
@@ -107,7 +124,8 @@ public sealed class StartSebsExperimentCommand : SebsPlatformCmdlet
             return;
         }
         Directory.CreateDirectory(output);
-        var catalog = Catalog(BenchmarkPath);
+        // A piped benchmark's own folder comes first, so that benchmark is the one the experiment finds by name.
+        var catalog = Catalog(_piped.Count == 1 ? new[] { _piped[0].Path }.Concat(BenchmarkPath ?? Array.Empty<string>()).ToArray() : BenchmarkPath);
         var (language, version) = ResolveRuntime(Language, LanguageVersion);
 
         Func<IRunSink, CancellationToken, Task> work = async (sink, ct) =>

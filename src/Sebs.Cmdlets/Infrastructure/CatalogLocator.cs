@@ -2,7 +2,10 @@ using Sebs.Core.Benchmarks;
 
 namespace Sebs.Cmdlets.Infrastructure;
 
-/// <summary>Where the module's own benchmark suite lives, plus user folders (and SEBS_BENCHMARKS_PATH).</summary>
+/// <summary>
+/// Where the module's own benchmark suite lives, plus user folders (and SEBS_BENCHMARKS_PATH). The user's folders come
+/// first: a benchmark there with a built-in's name is the one that runs (users point -Path at their own SeBS checkout).
+/// </summary>
 internal static class CatalogLocator
 {
     public static string ModuleRoot => Path.GetDirectoryName(typeof(CatalogLocator).Assembly.Location)!;
@@ -11,12 +14,21 @@ internal static class CatalogLocator
 
     public static IEnumerable<string> Roots(IEnumerable<string>? extra)
     {
-        yield return SuiteRoot;
         foreach (var p in extra ?? Enumerable.Empty<string>()) yield return p;
         var env = Environment.GetEnvironmentVariable("SEBS_BENCHMARKS_PATH");
         if (!string.IsNullOrEmpty(env))
             foreach (var p in env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)) yield return p;
+        yield return SuiteRoot;
     }
 
     public static BenchmarkCatalog Load(IEnumerable<string>? extra = null) => BenchmarkCatalog.Load(Roots(extra));
+
+    /// <summary>The warning a shadowing benchmark gets, naming both folders.</summary>
+    public static string ShadowWarning(BenchmarkShadow shadow) =>
+        IsBuiltIn(shadow.Shadowed)
+            ? $"Benchmark '{shadow.Name}' from {shadow.Used} shadows the built-in one ({shadow.Shadowed})."
+            : $"Benchmark '{shadow.Name}' from {shadow.Used} is used; the one in {shadow.Shadowed} is shadowed.";
+
+    private static bool IsBuiltIn(string path) =>
+        Path.GetFullPath(path).StartsWith(Path.GetFullPath(SuiteRoot) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 }

@@ -17,13 +17,13 @@ namespace Sebs.Cmdlets.Infrastructure;
 /// </summary>
 public abstract class SebsPlatformCmdlet : SebsCmdlet, IDynamicParameters
 {
-    /// <summary>A registered platform (Get-SebsPlatform lists them; SeBS's lowercase names work too). Default: deployment.name of the config, else Local.</summary>
-    [Parameter]
+    /// <summary>A registered platform (Get-SebsPlatform lists them; SeBS's lowercase names work too). Default: the session's (Connect-SebsPlatform), else deployment.name of the config, else Local.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(PlatformNameCompleter))]
     public string? Platform { get; set; }
 
-    /// <summary>The cloud region. Default: deployment.&lt;platform&gt;.region of the config, else the platform's default.</summary>
-    [Parameter]
+    /// <summary>The cloud region. Default: the session's on its platform, else deployment.&lt;platform&gt;.region of the config, else the platform's default.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Region { get; set; }
 
     /// <summary>A SeBS-compatible config file (experiments + deployment sections).</summary>
@@ -42,7 +42,34 @@ public abstract class SebsPlatformCmdlet : SebsCmdlet, IDynamicParameters
     protected SebsConfig Config { get; private set; } = new();
     protected SebsCache Cache { get; private set; } = null!;
     protected PlatformName PlatformName => PlatformDescriptor.Name;
-    protected PlatformDescriptor PlatformDescriptor { get; private set; } = null!;
+
+    private PlatformDescriptor? _descriptor;
+    private string? _descriptorFor;
+
+    /// <summary>
+    /// The platform this call (or this pipeline item: -Platform binds from piped objects' Platform) works on:
+    /// -Platform, else the session's, else the config's deployment.name, else Local.
+    /// </summary>
+    protected PlatformDescriptor PlatformDescriptor
+    {
+        get
+        {
+            if (_descriptor is null || !string.Equals(_descriptorFor, Platform, StringComparison.Ordinal))
+            {
+                var named = Platform ?? SebsSession.ContextPlatform ?? Config.Platform ?? SebsSession.DefaultPlatform;
+                var source = Platform is null && SebsSession.ContextPlatform is null && Config.Platform is not null ? $"{Config.SourcePath} (deployment.name)" : null;
+                _descriptor = PlatformLoader.Factory(named, source).Descriptor;
+                _descriptorFor = Platform;
+            }
+            return _descriptor;
+        }
+    }
+
+    /// <summary>-Region, else the session's when this call is on the session's platform (the config and platform defaults follow inside the platform).</summary>
+    protected string? EffectiveRegion(PlatformDescriptor descriptor) =>
+        Region is { Length: > 0 } && descriptor.Name == PlatformName ? Region
+        : SebsSession.Context is { RegionGiven: true } c && c.IsOn(descriptor.Name) ? c.Region
+        : null;
 
     private RuntimeDefinedParameterDictionary? _dynamic;
 
@@ -51,7 +78,7 @@ public abstract class SebsPlatformCmdlet : SebsCmdlet, IDynamicParameters
     {
         _dynamic = new RuntimeDefinedParameterDictionary();
         IPlatformFactory factory;
-        try { factory = PlatformLoader.Factory(Platform ?? SebsSession.DefaultPlatform); }
+        try { factory = PlatformLoader.Factory(Platform ?? SebsSession.ContextPlatform ?? SebsSession.DefaultPlatform); }
         catch (SebsException) { return _dynamic; } // the unknown name is reported when the cmdlet runs
         foreach (var option in factory.Descriptor.Options)
         {
@@ -69,8 +96,7 @@ public abstract class SebsPlatformCmdlet : SebsCmdlet, IDynamicParameters
         try
         {
             Config = SebsSession.LoadConfig(ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath));
-            var named = Platform ?? Config.Platform ?? SebsSession.DefaultPlatform;
-            PlatformDescriptor = PlatformLoader.Factory(named, Platform is null && Config.Platform is not null ? $"{Config.SourcePath} (deployment.name)" : null).Descriptor;
+            _ = PlatformDescriptor; // an unknown platform stops the call here, before any item
             Cache = SebsSession.OpenCache(CachePath is null ? null : GetUnresolvedProviderPathFromPSPath(CachePath), Config);
         }
         catch (SebsException ex)
@@ -85,6 +111,8 @@ public abstract class SebsPlatformCmdlet : SebsCmdlet, IDynamicParameters
         var options = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
         foreach (var option in descriptor.Options)
             if (option.Default is not null) options[option.Name] = option.Default;
+        if (SebsSession.Context is { } context && context.IsOn(descriptor.Name))
+            foreach (var (name, value) in context.PlatformOption) options[name] = value;
         if (PlatformOption is not null)
             foreach (DictionaryEntry entry in PlatformOption)
             {
@@ -122,10 +150,32 @@ public abstract class SebsPlatformCmdlet : SebsCmdlet, IDynamicParameters
 
     /// <summary>The session's instance of a platform, with this call's region and options.</summary>
     protected IPlatform OpenPlatform(PlatformDescriptor descriptor, ISebsLog log) =>
-        SebsSession.Platform(descriptor.Name, Config, Cache, PlatformOptions(descriptor), log, descriptor.Name == PlatformName ? Region : null);
+        SebsSession.Platform(descriptor.Name, Config, Cache, PlatformOptions(descriptor), log, EffectiveRegion(descriptor));
 
+    /// <summary>A platform for results that name their own region (Get-SebsMetrics): that region, unless -Region says otherwise.</summary>
+    protected IPlatform OpenPlatform(PlatformDescriptor descriptor, string? region, ISebsLog log) =>
+        SebsSession.Platform(descriptor.Name, Config, Cache, PlatformOptions(descriptor), log,
+            string.IsNullOrEmpty(region) ? EffectiveRegion(descriptor) : region);
+
+    private readonly HashSet<string> _warnedShadows = new(StringComparer.Ordinal);
+
+    /// <summary>The catalog with the user's folders first.</summary>
     protected BenchmarkCatalog Catalog(string[]? extraPaths = null) =>
         CatalogLocator.Load(extraPaths?.Select(p => GetUnresolvedProviderPathFromPSPath(p)));
+
+    /// <summary>
+    /// The benchmark to use: a piped Benchmark object as it is (wherever Get-SebsBenchmark found it), else the catalog's
+    /// by name; a user's benchmark that shadows another of its name is warned about once per call.
+    /// </summary>
+    protected Benchmark FindBenchmark(string name, string[]? extraPaths, Benchmark? piped = null)
+    {
+        if (piped is not null) return piped;
+        var catalog = Catalog(extraPaths);
+        var benchmark = catalog.Get(name);
+        foreach (var shadow in catalog.Shadows.Where(s => string.Equals(s.Name, benchmark.Name, StringComparison.OrdinalIgnoreCase)))
+            if (_warnedShadows.Add(shadow.Used)) WriteWarning(CatalogLocator.ShadowWarning(shadow));
+        return benchmark;
+    }
 }
 
 /// <summary>Completes -Platform with the registered platforms.</summary>

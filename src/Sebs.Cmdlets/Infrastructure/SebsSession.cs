@@ -19,10 +19,28 @@ internal static class SebsSession
     /// <summary>The platform cmdlets use when neither -Platform nor the config's deployment.name names one (SeBS's default).</summary>
     public const string DefaultPlatform = "Local";
 
-    public static SebsConfig LoadConfig(string? path) => path is null ? new SebsConfig() : SebsConfig.Load(path);
+    private static volatile SebsContext? _context;
 
+    /// <summary>The defaults Connect-SebsPlatform set for this process, or null.</summary>
+    public static SebsContext? Context
+    {
+        get => _context;
+        set => _context = value;
+    }
+
+    /// <summary>The config at <paramref name="path"/>, else the session's (Connect-SebsPlatform -ConfigPath), else none.</summary>
+    public static SebsConfig LoadConfig(string? path)
+    {
+        path ??= Context is { ConfigPath.Length: > 0 } c ? c.ConfigPath : null;
+        return path is null ? new SebsConfig() : SebsConfig.Load(path);
+    }
+
+    /// <summary>The cache at <paramref name="path"/>, else the session's, else the config's <c>cache</c>, else the per-user default.</summary>
     public static SebsCache OpenCache(string? path, SebsConfig? config = null) =>
-        new(path ?? config?.Raw["cache"]?.GetValue<string>() ?? SebsCache.DefaultRoot);
+        new(path ?? (Context is { CachePath.Length: > 0 } c ? c.CachePath : null) ?? config?.Raw["cache"]?.GetValue<string>() ?? SebsCache.DefaultRoot);
+
+    /// <summary>The platform a cmdlet uses when its -Platform is not given: the session's, else none (the config decides next).</summary>
+    public static string? ContextPlatform => Context?.Platform;
 
     /// <summary>
     /// The session's platform for this platform/cache/config/region/options combination. Its log follows the operation

@@ -21,6 +21,12 @@ public sealed class ChartOptions
     public string? Y { get; init; }
     /// <summary>PerfCost: the cost per invocation (default GBSeconds; estimated from BenchmarkMs and memory when all are 0).</summary>
     public string Cost { get; init; } = "GBSeconds";
+    /// <summary>PerfCost: USD per GB-second, to draw cost per 1M invocations in USD; null draws GB-seconds.</summary>
+    public double? PricePerGBSecond { get; init; }
+    /// <summary>PerfCost: USD per million requests, added to the duration cost when <see cref="PricePerGBSecond"/> is set.</summary>
+    public double PricePerMillionRequests { get; init; }
+    /// <summary>ColdWarm: a logarithmic Y axis (null: when the boxes' medians differ by more than 100 times).</summary>
+    public bool? LogY { get; init; }
     /// <summary>The boolean that splits cold from warm; objects without it are drawn as "all".</summary>
     public string ColdProperty { get; init; } = "IsCold";
     public int Bins { get; init; } = 30;
@@ -58,7 +64,7 @@ public static class ChartBuilder
                 names.AddRange(Properties(o));
                 break;
             case ChartKind.PerfCost:
-                names.AddRange(new[] { o.X ?? "FunctionMemoryMB", o.Y ?? "ClientMs", o.Cost, "BenchmarkMs" });
+                names.AddRange(new[] { o.X ?? "FunctionMemoryMB", o.Y ?? "ClientMs", o.Cost, "BenchmarkMs", "ExperimentType" });
                 names.AddRange(o.GroupBy ?? Array.Empty<string>());
                 break;
             case ChartKind.InvocationOverhead:
@@ -108,27 +114,40 @@ public static class ChartBuilder
         var groupBy = o.GroupBy ?? new[] { "FunctionName" };
         var boxes = new List<BoxSeries>();
         var categories = new List<string>();
-        var groups = records.GroupBy(r => string.Join(", ", groupBy.Select(g => Format(r[g]))), StringComparer.OrdinalIgnoreCase);
+        var groups = records.GroupBy(r => string.Join(", ", groupBy.Select(g => Format(r[g]))), StringComparer.OrdinalIgnoreCase).ToList();
+        var cells = new List<(string Group, string Property, string Temperature, double[] Values)>();
         foreach (var group in groups)
             foreach (var property in properties)
                 foreach (var temperature in TemperatureOrder)
                 {
                     var values = group.Where(r => Temperature(r, o) == temperature).Select(r => ToDouble(r[property])).Where(double.IsFinite).ToArray();
-                    if (values.Length == 0) continue;
-                    var label = $"{group.Key}\n{property} {temperature}";
-                    boxes.Add(Box(label, categories.Count, values, ColorOf(temperature)));
-                    categories.Add(label);
+                    if (values.Length > 0) cells.Add((group.Key, property, temperature, values));
                 }
+        // Up to RotateAbove boxes: two-line labels (the group wrapped at dashes). More: the renderer rotates the labels,
+        // which stay on one line and drop what every group name shares ("sebs-local-").
+        var rotated = cells.Count > RotateAbove;
+        var common = rotated ? CommonPrefix(groups.Select(g => g.Key).ToList()) : "";
+        foreach (var (group, property, temperature, values) in cells)
+        {
+            var name = group[common.Length..];
+            var label = rotated ? $"{name} {property} {temperature}".Trim() : $"{Wrap(group)}\n{property} {temperature}";
+            boxes.Add(Box(label, categories.Count, values, ColorOf(temperature)));
+            categories.Add(label);
+        }
         if (boxes.Count == 0) throw NoValues(properties);
         var legend = boxes.Select(b => b.ColorIndex).Distinct().Order()
             .Select(c => (TemperatureOrder[c], c)).ToList();
+        // Cold starts can be 100x warm ones: a linear axis would flatten the warm boxes into a line.
+        var medians = boxes.Select(b => b.Median).ToArray();
+        var positive = boxes.All(b => b.Values.All(v => v > 0));
+        var logY = positive && (o.LogY ?? (medians.Min() > 0 && medians.Max() / medians.Min() > 100));
         return new ChartRequest
         {
             Kind = o.Kind, Format = o.Format, Width = o.Width, Height = o.Height,
             Title = o.Title ?? "Cold and warm invocations",
             XLabel = string.Join(", ", groupBy),
-            YLabel = properties.Count == 1 ? properties[0] : "Time [ms]",
-            Categories = categories, Boxes = boxes, Legend = legend,
+            YLabel = (properties.Count == 1 ? AxisTitle(properties[0]) : "Time (ms)") + (logY ? ", log scale" : ""),
+            Categories = categories, Boxes = boxes, Legend = legend, LogY = logY, YFromZero = !logY,
         };
     }
 
@@ -174,7 +193,7 @@ public static class ChartBuilder
         return new ChartRequest
         {
             Kind = o.Kind, Format = o.Format, Width = o.Width, Height = o.Height,
-            Title = o.Title ?? $"Distribution of {property}", XLabel = property, YLabel = "Invocations", Series = series,
+            Title = o.Title ?? $"Distribution of {AxisTitle(property, withUnit: false)}", XLabel = AxisTitle(property), YLabel = "Invocations", Series = series,
         };
     }
 
@@ -184,24 +203,110 @@ public static class ChartBuilder
         var yName = o.Y ?? "ClientMs";
         // Local results carry no billing; then cost is estimated as SeBS bills it: handler seconds × memory GB.
         var billed = records.Any(r => ToDouble(r[o.Cost]) is var c && double.IsFinite(c) && c > 0);
-        double Cost(ChartRecord r) => billed ? ToDouble(r[o.Cost]) : ToDouble(r["BenchmarkMs"]) / 1000 * ToDouble(r[xName]) / 1024;
+        double GBSeconds(ChartRecord r) => billed ? ToDouble(r[o.Cost]) : ToDouble(r["BenchmarkMs"]) / 1000 * ToDouble(r[xName]) / 1024;
+        // Per million invocations: GB-s × price + the request price, so the axis reads in dollars rather than 1e-7s.
+        double Cost(ChartRecord r) => o.PricePerGBSecond is { } price ? GBSeconds(r) * price * 1e6 + o.PricePerMillionRequests : GBSeconds(r);
         var series = new List<XYSeries>();
-        foreach (var (label, color, members) in Curves(o, records))
+        var color = 0;
+        // One curve per perf-cost type (cold, warm, burst, sequential) when the results say it; else per cold/warm.
+        foreach (var (label, members) in PerfCostCurves(o, records))
         {
             var time = MeanCurve(members, r => ToDouble(r[xName]), r => ToDouble(r[yName]));
             if (time.X.Length > 0)
-                series.Add(WithStyle(time, $"{yName} {label}", color, secondary: false));
+                series.Add(WithStyle(time, $"{AxisTitle(yName, withUnit: false)}, {label}", PerfCostColor + color, secondary: false));
             var cost = MeanCurve(members, r => ToDouble(r[xName]), Cost);
             if (cost.X.Length > 0)
-                series.Add(WithStyle(cost, $"cost {label}", color, secondary: true));
+                series.Add(WithStyle(cost, $"cost, {label}", PerfCostColor + color, secondary: true));
+            color++;
         }
         if (series.Count == 0) throw NoValues(new[] { xName, yName });
+        var ticks = series.SelectMany(s => s.X).Distinct().Order().ToList();
+        var costTitle = o.PricePerGBSecond is not null
+            ? $"Cost per 1M invocations (USD{(billed ? "" : ", estimated")})"
+            : billed ? $"{o.Cost} per invocation (GB-s)" : "GB-s per invocation (estimated)";
         return new ChartRequest
         {
             Kind = o.Kind, Format = o.Format, Width = o.Width, Height = o.Height,
             Title = o.Title ?? "Time and cost against memory (mean, 95 % CI)",
-            XLabel = xName, YLabel = yName, Y2Label = billed ? $"{o.Cost} per invocation" : "GB-s per invocation (estimated)", Series = series,
+            XLabel = AxisTitle(xName), YLabel = AxisTitle(yName), Y2Label = costTitle, Series = series,
+            XTicks = ticks.Count is > 0 and <= 24 ? ticks : null, YFromZero = true,
         };
+    }
+
+    /// <summary>Colour indexes from here on are the renderer's distinct palette (not the cold/warm/all colours).</summary>
+    public const int PerfCostColor = 100;
+
+    private static readonly string[] PerfCostTypes = { "cold", "warm", "burst", "sequential" };
+
+    private static IEnumerable<(string Label, List<ChartRecord> Members)> PerfCostCurves(ChartOptions o, IReadOnlyList<ChartRecord> records)
+    {
+        var typed = records.Where(r => PerfCostTypes.Contains(Format(r["ExperimentType"]), StringComparer.OrdinalIgnoreCase)).ToList();
+        if (typed.Count == 0 || o.GroupBy is { Count: > 0 })
+        {
+            foreach (var (label, _, members) in Curves(o, records)) yield return (label, members);
+            yield break;
+        }
+        foreach (var type in PerfCostTypes)
+        {
+            var members = typed.Where(r => string.Equals(Format(r["ExperimentType"]), type, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (members.Count > 0) yield return (type, members);
+        }
+    }
+
+    /// <summary>Axis titles with units for the properties Sebs objects have; other names are shown as they are.</summary>
+    public static string AxisTitle(string property, bool withUnit = true)
+    {
+        var (title, unit) = property switch
+        {
+            "ClientMs" => ("Client time", "ms"),
+            "BenchmarkMs" => ("Benchmark time", "ms"),
+            "ProviderMs" => ("Provider time", "ms"),
+            "InitMs" => ("Initialization time", "ms"),
+            "ExecMs" => ("Execution time", "ms"),
+            "ConnectionMs" => ("Connection time", "ms"),
+            "RttMs" => ("Round trip", "ms"),
+            "BilledMs" => ("Billed time", "ms"),
+            "FunctionMemoryMB" => ("Function memory", "MB"),
+            "MemoryMB" => ("Memory used", "MB"),
+            "MemoryUsedMB" => ("Memory used", "MB"),
+            "GBSeconds" => ("Cost", "GB-s"),
+            "PayloadSize" => ("Payload size", "bytes"),
+            _ => (property, ""),
+        };
+        return withUnit && unit.Length > 0 ? $"{title} ({unit})" : title;
+    }
+
+    /// <summary>Above this many boxes the category labels are rotated (the renderer does the same test).</summary>
+    public const int RotateAbove = 4;
+
+    /// <summary>The prefix, ending at a dash, that every name shares (empty for one name or none shared).</summary>
+    private static string CommonPrefix(IReadOnlyList<string> names)
+    {
+        if (names.Count < 2) return "";
+        var prefix = names[0];
+        foreach (var n in names.Skip(1))
+        {
+            var i = 0;
+            while (i < prefix.Length && i < n.Length && prefix[i] == n[i]) i++;
+            prefix = prefix[..i];
+        }
+        var dash = prefix.LastIndexOf('-');
+        return dash < 0 ? "" : prefix[..(dash + 1)];
+    }
+
+    /// <summary>Long group names (function names) broken at dashes so a category label stays narrow.</summary>
+    private static string Wrap(string text, int width = 22)
+    {
+        if (text.Length <= width) return text;
+        var lines = new List<string>();
+        var line = "";
+        foreach (var part in System.Text.RegularExpressions.Regex.Split(text, "(?<=[-, ])"))
+        {
+            if (line.Length > 0 && line.Length + part.Length > width) { lines.Add(line); line = ""; }
+            line += part;
+        }
+        if (line.Length > 0) lines.Add(line);
+        return string.Join("\n", lines);
     }
 
     private static ChartRequest Overhead(ChartOptions o, IReadOnlyList<ChartRecord> records)
@@ -218,7 +323,8 @@ public static class ChartBuilder
         return new ChartRequest
         {
             Kind = o.Kind, Format = o.Format, Width = o.Width, Height = o.Height,
-            Title = o.Title ?? $"{yName} against {xName} (mean, 95 % CI)", XLabel = xName, YLabel = yName, Series = series,
+            Title = o.Title ?? $"{AxisTitle(yName, withUnit: false)} against {AxisTitle(xName, withUnit: false)} (mean, 95 % CI)",
+            XLabel = AxisTitle(xName), YLabel = AxisTitle(yName), Series = series, YFromZero = true,
         };
     }
 

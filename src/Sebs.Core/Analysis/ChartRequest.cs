@@ -78,6 +78,12 @@ public sealed class ChartRequest
     public IReadOnlyList<BoxSeries> Boxes { get; init; } = Array.Empty<BoxSeries>();
     /// <summary>Legend entries (label, colour index) for the boxes.</summary>
     public IReadOnlyList<(string Label, int ColorIndex)> Legend { get; init; } = Array.Empty<(string, int)>();
+    /// <summary>X tick positions (and their labels): the values measured, e.g. the memory sizes; null for automatic ticks.</summary>
+    public IReadOnlyList<double>? XTicks { get; init; }
+    /// <summary>Y axes start at zero (times and costs are never negative, so an interval below zero is not drawn).</summary>
+    public bool YFromZero { get; init; }
+    /// <summary>A logarithmic Y axis: the values span orders of magnitude (all values are positive).</summary>
+    public bool LogY { get; init; }
 }
 
 /// <summary>Draws a chart into PNG or SVG bytes. Implemented in Sebs.Analysis, which is loaded in its own context.</summary>

@@ -3,6 +3,9 @@ using System.Text.RegularExpressions;
 
 namespace Sebs.Core.Benchmarks;
 
+/// <summary>A benchmark of the same name as one found earlier, so not used: <see cref="Used"/> is the folder that is.</summary>
+public sealed record BenchmarkShadow(string Name, string Used, string Shadowed);
+
 /// <summary>A benchmark folder that could not be read; the rest of the catalog still loads.</summary>
 public sealed record BenchmarkLoadError(string Name, string ConfigPath, string Reason);
 
@@ -17,22 +20,31 @@ public sealed partial class BenchmarkCatalog
 
     private readonly List<Benchmark> _benchmarks = new();
     private readonly List<BenchmarkLoadError> _errors = new();
+    private readonly List<BenchmarkShadow> _shadows = new();
 
     public IReadOnlyList<Benchmark> Benchmarks => _benchmarks;
     public IReadOnlyList<BenchmarkLoadError> Errors => _errors;
+    /// <summary>Benchmarks of a later root that an earlier root's benchmark of the same name hides.</summary>
+    public IReadOnlyList<BenchmarkShadow> Shadows => _shadows;
 
     public static BenchmarkCatalog Load(IEnumerable<string> roots)
     {
         var catalog = new BenchmarkCatalog();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var root in roots)
         {
             if (!Directory.Exists(root)) continue;
             foreach (var dir in CandidateFolders(root))
             {
                 var name = System.IO.Path.GetFileName(dir);
-                // The first root wins: the module's own suite, then user paths in the order given.
-                if (!seen.Add(name)) continue;
+                // The first root wins; callers put the user's folders before the module's own suite.
+                if (seen.TryGetValue(name, out var used))
+                {
+                    if (!string.Equals(System.IO.Path.GetFullPath(used), System.IO.Path.GetFullPath(dir), StringComparison.Ordinal))
+                        catalog._shadows.Add(new BenchmarkShadow(name, used, dir));
+                    continue;
+                }
+                seen[name] = dir;
                 var configPath = System.IO.Path.Combine(dir, "config.json");
                 try
                 {

@@ -8,10 +8,11 @@ using Sebs.Core.Results;
 
 namespace Sebs.Core.Experiments;
 
-/// <summary>One probe of eviction-model: two invocations of one function copy, <see cref="Time"/> seconds apart.</summary>
+/// <summary>One probe of eviction-model: two invocations of one function copy, <see cref="TimeSeconds"/> seconds apart.</summary>
 public sealed class EvictionModelRow
 {
-    public int Time { get; init; }
+    /// <summary>Seconds between the two invocations (SeBS's <c>time</c>).</summary>
+    public int TimeSeconds { get; init; }
     public string FunctionName { get; init; } = "";
     public int Repetition { get; init; }
     public int Invocation { get; init; }
@@ -21,7 +22,7 @@ public sealed class EvictionModelRow
     public bool SecondFailed { get; init; }
     public double FirstClientMs { get; init; }
     public double SecondClientMs { get; init; }
-    /// <summary>The sandbox was gone after <see cref="Time"/> seconds: the second invocation was cold.</summary>
+    /// <summary>The sandbox was gone after <see cref="TimeSeconds"/> seconds: the second invocation was cold.</summary>
     public bool Evicted => !SecondFailed && SecondCold;
 }
 
@@ -150,7 +151,7 @@ public static class EvictionModelProcessor
                         var second = InvocationJson.Read(e.GetProperty("second"));
                         yield return new EvictionModelRow
                         {
-                            Time = t,
+                            TimeSeconds = t,
                             FunctionName = e.TryGetProperty("function", out var fn) ? fn.GetString() ?? "" : first.FunctionName,
                             Repetition = e.GetProperty("repetition").GetInt32(),
                             Invocation = e.GetProperty("invocation").GetInt32(),
@@ -168,7 +169,7 @@ public static class EvictionModelProcessor
         using var w = new StreamWriter(path);
         w.WriteLine("time,function,repetition,invocation,first_cold,second_cold,first_failed,second_failed,first_client_ms,second_client_ms,evicted");
         foreach (var r in rows)
-            w.WriteLine(CsvText.Join(r.Time, r.FunctionName, r.Repetition, r.Invocation, r.FirstCold, r.SecondCold, r.FirstFailed, r.SecondFailed,
+            w.WriteLine(CsvText.Join(r.TimeSeconds, r.FunctionName, r.Repetition, r.Invocation, r.FirstCold, r.SecondCold, r.FirstFailed, r.SecondFailed,
                 r.FirstClientMs, r.SecondClientMs, r.Evicted));
     }
 }

@@ -168,7 +168,7 @@ public sealed class InvocationOverheadExperiment(InvocationOverheadSettings sett
     /// <summary>The handler's income timestamp: <c>result.result.timestamp</c> (SeBS read the local-only <c>result.output</c> path).</summary>
     internal static double? FunctionTimestamp(ExecutionResult r)
     {
-        var node = r.Result?["result"]?["timestamp"] ?? r.Result?["output"]?["result"]?["timestamp"] ?? r.Result?["timestamp"];
+        var node = r.GetResultJson()?["result"]?["timestamp"] ?? r.GetResultJson()?["output"]?["result"]?["timestamp"] ?? r.GetResultJson()?["timestamp"];
         return node is JsonValue v && v.TryGetValue<double>(out var d) ? d
             : node is JsonValue s && s.TryGetValue<string>(out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) ? p : null;
     }

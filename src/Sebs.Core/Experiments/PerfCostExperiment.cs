@@ -24,6 +24,7 @@ public sealed class PerfCostExperiment(PerfCostSettings settings) : IExperiment
 {
     public string Name => ExperimentNames.PerfCost;
     public PerfCostSettings Settings { get; } = settings;
+    private bool _warnedSharing;
 
     public async Task RunAsync(ExperimentContext ctx, CancellationToken ct)
     {
@@ -59,7 +60,7 @@ public sealed class PerfCostExperiment(PerfCostSettings settings) : IExperiment
         var result = new ExperimentResult { Config = ctx.ConfigJson(Name, s.ToJson()), BeginTime = Now() };
         var failures = new List<string>();
         var incorrect = new List<ExecutionResult>();
-        int gathered = 0, coldCount = 0, batch = 0, invocation = 0;
+        int gathered = 0, coldCount = 0, batch = 0, invocation = 0, maxShared = 0;
         var maxBatches = s.MaxBatches > 0 ? s.MaxBatches : 10 * Math.Max(s.Repetitions, (s.Repetitions + n - 1) / n) + 1;
         var file = Path.Combine(folder, memory is { } m ? $"{type}_results_{m}.json" : $"{type}_results.json");
         var label = $"{type} ({function.MemoryMB} MB)";
@@ -101,6 +102,12 @@ public sealed class PerfCostExperiment(PerfCostSettings settings) : IExperiment
                 progress.Status($"{label}: batch {batch + 1}{(warmUp ? " (warm-up, discarded)" : "")}, {gathered} of {s.Repetitions} samples");
                 var tasks = Enumerable.Range(0, n).Select(_ => InvokeOne(warmUp)).ToArray();
                 var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+                var shared = MarkSharedSandboxes(results);
+                if (shared > 1 && !_warnedSharing)
+                    ctx.Log.Warning($"perf-cost {label}: up to {shared} of a batch's {n} concurrent invocations ran in one sandbox of {ctx.Platform.Name}, " +
+                        "so they queued and their client times include the wait (a cloud starts one sandbox per concurrent invocation); SandboxSharedBy on each result says how many.");
+                _warnedSharing |= shared > 1;
+                maxShared = Math.Max(maxShared, shared);
                 if (!warmUp)
                 {
                     foreach (var r in results)
@@ -134,7 +141,7 @@ public sealed class PerfCostExperiment(PerfCostSettings settings) : IExperiment
                 if (!ct.IsCancellationRequested)
                     await ProviderMetrics.EnrichAsync(ctx.Platform, function, result.Results.ToList(), ctx.Log, ct).ConfigureAwait(false);
                 result.EndTime = Now();
-                result.Statistics = BuildStatistics(result, failures, incorrect, coldCount, stopped: ct.IsCancellationRequested);
+                result.Statistics = BuildStatistics(result, failures, incorrect, coldCount, stopped: ct.IsCancellationRequested, maxPerSandbox: maxShared);
                 ExperimentResultJson.Write(result, file);
                 LogStatistics(ctx.Log, label, result.Results.Select(r => r.ClientMs).ToArray());
                 ctx.Log.Verbose($"perf-cost {label}: {gathered} samples, {incorrect.Count} incorrect, {failures.Count} failed -> {file}");
@@ -144,9 +151,22 @@ public sealed class PerfCostExperiment(PerfCostSettings settings) : IExperiment
 
     private static double Now() => SebsTimestamp.ToEpochSeconds(DateTime.Now);
 
+    /// <summary>Sets <see cref="ExecutionResult.SandboxSharedBy"/> from the batch's container ids; returns the largest share.</summary>
+    public static int MarkSharedSandboxes(IReadOnlyList<ExecutionResult> batch)
+    {
+        var max = 0;
+        foreach (var group in batch.Where(r => !string.IsNullOrEmpty(r.ContainerId)).GroupBy(r => r.ContainerId, StringComparer.Ordinal))
+        {
+            var count = group.Count();
+            foreach (var r in group) r.SandboxSharedBy = count;
+            max = Math.Max(max, count);
+        }
+        return max;
+    }
+
     /// <summary>SeBS's statistics block, plus a <c>client_time_ms</c> summary of the accepted samples.</summary>
     public static JsonObject BuildStatistics(ExperimentResult result, IReadOnlyList<string> failures, IReadOnlyList<ExecutionResult> incorrect,
-        int coldCount, bool stopped = false)
+        int coldCount, bool stopped = false, int maxPerSandbox = 0)
     {
         var stats = new JsonObject
         {
@@ -175,6 +195,8 @@ public sealed class PerfCostExperiment(PerfCostSettings settings) : IExperiment
             stats["client_time_ms"] = summary;
         }
         if (stopped) stats["stopped"] = true;
+        // Ours, not SeBS's: concurrent invocations that queued in one sandbox (the local platform runs one per function).
+        if (maxPerSandbox > 1) stats["max_invocations_per_sandbox"] = maxPerSandbox;
         // SeBS writes sort_keys=True.
         var sorted = new JsonObject();
         foreach (var key in stats.Select(kv => kv.Key).OrderBy(k => k, StringComparer.Ordinal).ToList())
@@ -255,24 +277,34 @@ public sealed class ProgressTracker(IProgress<SebsProgress>? progress, string ac
         : TimeSpan.FromTicks(_clock.Elapsed.Ticks / _done * Math.Max(0, total - _done));
 }
 
-/// <summary>One row of SeBS's perf-cost <c>result.csv</c>. All times in µs (SeBS wrote connection_time in seconds).</summary>
+/// <summary>
+/// One row of SeBS's perf-cost <c>result.csv</c>. The file keeps SeBS's µs columns (connection_time converted from
+/// SeBS's seconds); the object says the unit in every name and has ms versions for tables and charts.
+/// </summary>
 public sealed class PerfCostRow
 {
-    public int? Memory { get; init; }
+    /// <summary>Function memory of the run, MB (empty for files without a memory suffix).</summary>
+    public int? MemoryMB { get; init; }
     public string Type { get; init; } = "";
     public bool IsCold { get; init; }
     /// <summary><c>times.benchmark</c>, µs.</summary>
-    public long ExecTime { get; init; }
-    /// <summary><c>times.http_startup</c> converted to µs (SeBS: seconds).</summary>
-    public long? ConnectionTime { get; init; }
+    public long ExecMicroseconds { get; init; }
+    /// <summary><c>times.http_startup</c>, µs (SeBS: seconds); empty when the trigger does not report it.</summary>
+    public long? ConnectionMicroseconds { get; init; }
     /// <summary><c>times.client</c>, µs.</summary>
-    public long ClientTime { get; init; }
-    /// <summary><c>provider_times.execution</c>, µs.</summary>
-    public long ProviderTime { get; init; }
-    /// <summary><c>stats.memory_used</c>, MB.</summary>
-    public double? MemUsed { get; init; }
+    public long ClientMicroseconds { get; init; }
+    /// <summary><c>provider_times.execution</c>, µs (0 when the provider reported none).</summary>
+    public long ProviderMicroseconds { get; init; }
+    /// <summary><c>stats.memory_used</c>, MB; empty when the platform does not report it.</summary>
+    public double? MemoryUsedMB { get; init; }
     public string RequestId { get; init; } = "";
     public string FunctionName { get; init; } = "";
+
+    public double ExecMs => ExecMicroseconds / 1000.0;
+    public double? ConnectionMs => ConnectionMicroseconds / 1000.0;
+    public double ClientMs => ClientMicroseconds / 1000.0;
+    /// <summary>Empty, not 0, when the provider reported no execution time.</summary>
+    public double? ProviderMs => ProviderMicroseconds > 0 ? ProviderMicroseconds / 1000.0 : null;
 }
 
 /// <summary>SeBS's <c>experiment process perf-cost</c>: the result files as rows, and <c>result.csv</c>.</summary>
@@ -292,14 +324,14 @@ public static partial class PerfCostProcessor
             foreach (var r in ExperimentResultJson.ReadResults(file))
                 yield return new PerfCostRow
                 {
-                    Memory = memory,
+                    MemoryMB = memory,
                     Type = match.Groups["type"].Value,
                     IsCold = r.IsCold,
-                    ExecTime = r.Times.BenchmarkMicroseconds,
-                    ConnectionTime = r.Times.HttpStartupSeconds is { } sec ? (long)Math.Round(sec * 1e6) : null,
-                    ClientTime = r.Times.ClientMicroseconds,
-                    ProviderTime = r.ProviderTimes.ExecutionMicroseconds,
-                    MemUsed = r.Stats.MemoryUsedMB,
+                    ExecMicroseconds = r.Times.BenchmarkMicroseconds,
+                    ConnectionMicroseconds = r.Times.HttpStartupSeconds is { } sec ? (long)Math.Round(sec * 1e6) : null,
+                    ClientMicroseconds = r.Times.ClientMicroseconds,
+                    ProviderMicroseconds = r.ProviderTimes.ExecutionMicroseconds,
+                    MemoryUsedMB = r.Stats.MemoryUsedMB,
                     RequestId = r.RequestId,
                     FunctionName = r.FunctionName,
                 };
@@ -311,7 +343,7 @@ public static partial class PerfCostProcessor
         using var w = new StreamWriter(path);
         w.WriteLine("memory,type,is_cold,exec_time,connection_time,client_time,provider_time,mem_used");
         foreach (var r in rows)
-            w.WriteLine(CsvText.Join(r.Memory, r.Type, r.IsCold, r.ExecTime, r.ConnectionTime, r.ClientTime, r.ProviderTime, r.MemUsed));
+            w.WriteLine(CsvText.Join(r.MemoryMB, r.Type, r.IsCold, r.ExecMicroseconds, r.ConnectionMicroseconds, r.ClientMicroseconds, r.ProviderMicroseconds, r.MemoryUsedMB));
     }
 }
 

@@ -21,9 +21,11 @@ public sealed class PingPongRow
     /// <summary>Client machine clock: echo sent.</summary>
     public double ServerSend { get; init; }
     /// <summary>Network round trip without the server's turnaround, seconds: (server_rcv − client_send) + (client_rcv − server_send).</summary>
-    public double Rtt => PingPongMath.Rtt(ClientSend, ClientRcv, ServerRcv, ServerSend);
+    public double RttSeconds => PingPongMath.Rtt(ClientSend, ClientRcv, ServerRcv, ServerSend);
+    /// <summary><see cref="RttSeconds"/> in ms.</summary>
+    public double RttMs => RttSeconds * 1000;
     /// <summary>Function clock minus client clock, seconds: ((client_send − server_rcv) + (client_rcv − server_send)) / 2.</summary>
-    public double ClockDrift => PingPongMath.ClockDrift(ClientSend, ClientRcv, ServerRcv, ServerSend);
+    public double ClockDriftSeconds => PingPongMath.ClockDrift(ClientSend, ClientRcv, ServerRcv, ServerSend);
 }
 
 /// <summary>One row of invocation-overhead's <c>result-processed.csv</c>. Times and timestamps in seconds.</summary>
@@ -36,19 +38,21 @@ public sealed class InvocationOverheadRow
     public int Repetition { get; init; }
     public bool IsCold { get; init; }
     /// <summary>HTTP connection set-up, seconds.</summary>
-    public double ConnectionTime { get; init; }
+    public double ConnectionSeconds { get; init; }
+    /// <summary>HTTP connection set-up, ms.</summary>
+    public double ConnectionMs => ConnectionSeconds * 1000;
     /// <summary>Client clock: request started, epoch seconds.</summary>
     public double StartTimestamp { get; init; }
     /// <summary>Function clock: the handler received the event, epoch seconds.</summary>
     public double FinishTimestamp { get; init; }
     public string RequestId { get; init; } = "";
-    public double? ClockDriftMean { get; init; }
-    public double? ClockDriftStd { get; init; }
+    public double? ClockDriftMeanSeconds { get; init; }
+    public double? ClockDriftStdSeconds { get; init; }
     /// <summary>
     /// Request sent to handler start, seconds, on the client clock: finish − drift − start − connection time.
     /// SeBS adds the drift; with the drift defined as function clock minus client clock it must be subtracted.
     /// </summary>
-    public double? InvocationTime { get; init; }
+    public double? InvocationSeconds { get; init; }
 }
 
 /// <summary>The arithmetic of SeBS §9.2/§9.3, kept separate so it can be checked by hand.</summary>
@@ -117,7 +121,7 @@ public static class PingPongMath
         using var w = new StreamWriter(path);
         w.WriteLine("request_id,id,client_send,client_rcv,server_rcv,server_send,rtt,clock_drift");
         foreach (var r in rows)
-            w.WriteLine(CsvText.Join(r.RequestId, r.Id, r.ClientSend, r.ClientRcv, r.ServerRcv, r.ServerSend, r.Rtt, r.ClockDrift));
+            w.WriteLine(CsvText.Join(r.RequestId, r.Id, r.ClientSend, r.ClientRcv, r.ServerRcv, r.ServerSend, r.RttSeconds, r.ClockDriftSeconds));
     }
 }
 
@@ -191,7 +195,7 @@ internal static class PingPongInvocation
             ctx.Log.Warning($"The payload has no bucket.bucket; cannot download results-{requestId}.csv.");
             return;
         }
-        var returned = result.Result?["result"] switch
+        var returned = result.GetResultJson()?["result"] switch
         {
             JsonValue v when v.TryGetValue<string>(out var k) => k,
             JsonObject o when o["bucket-key"] is JsonValue v && v.TryGetValue<string>(out var k) => k,
@@ -253,7 +257,7 @@ public sealed class NetworkPingPongExperiment(NetworkPingPongSettings settings) 
         PingPongMath.WriteCsv(rows, Path.Combine(folder, "result.csv"));
         if (rows.Count > 0)
         {
-            var rtts = rows.Select(r => r.Rtt * 1000).ToArray();
+            var rtts = rows.Select(r => r.RttSeconds * 1000).ToArray();
             var sum = Statistics.Summarize(rtts, rtts.Length, "RttMs");
             ctx.Log.Verbose(string.Create(CultureInfo.InvariantCulture,
                 $"network-ping-pong: {rows.Count} round trips, RTT mean {sum.Mean:0.###} ms, std {sum.StdDev:0.###}, CV {sum.CV:0.##}, " +
@@ -277,7 +281,7 @@ public static class InvocationOverheadProcessor
             var id = f[6];
             var client = PingPongMath.ReadTriples(Path.Combine(folder, $"results-{id}.csv"));
             var server = PingPongMath.ReadTriples(Path.Combine(folder, $"server-{id}.csv"));
-            var drifts = PingPongMath.Merge(id, client, server).Select(r => r.ClockDrift).ToList();
+            var drifts = PingPongMath.Merge(id, client, server).Select(r => r.ClockDriftSeconds).ToList();
             var (mean, std) = PingPongMath.MeanStd(drifts);
             double start = D(f[4]), finish = D(f[5]), connection = D(f[3]);
             yield return new InvocationOverheadRow
@@ -286,13 +290,13 @@ public static class InvocationOverheadProcessor
                 PayloadSize = long.Parse(f[0], CultureInfo.InvariantCulture),
                 Repetition = int.Parse(f[1], CultureInfo.InvariantCulture),
                 IsCold = f[2] == "True",
-                ConnectionTime = connection,
+                ConnectionSeconds = connection,
                 StartTimestamp = start,
                 FinishTimestamp = finish,
                 RequestId = id,
-                ClockDriftMean = drifts.Count > 0 ? mean : null,
-                ClockDriftStd = std,
-                InvocationTime = drifts.Count > 0 ? PingPongMath.InvocationTime(start, finish, connection, mean) : null,
+                ClockDriftMeanSeconds = drifts.Count > 0 ? mean : null,
+                ClockDriftStdSeconds = std,
+                InvocationSeconds = drifts.Count > 0 ? PingPongMath.InvocationTime(start, finish, connection, mean) : null,
             };
         }
     }
@@ -304,7 +308,7 @@ public static class InvocationOverheadProcessor
         using var w = new StreamWriter(path);
         w.WriteLine("payload_size,repetition,is_cold,connection_time,start_timestamp,finish_timestamp,request_id,clock_drift_mean,clock_drift_std,invocation_time");
         foreach (var r in rows)
-            w.WriteLine(CsvText.Join(r.PayloadSize, r.Repetition, r.IsCold, r.ConnectionTime, r.StartTimestamp, r.FinishTimestamp, r.RequestId,
-                r.ClockDriftMean, r.ClockDriftStd, r.InvocationTime));
+            w.WriteLine(CsvText.Join(r.PayloadSize, r.Repetition, r.IsCold, r.ConnectionSeconds, r.StartTimestamp, r.FinishTimestamp, r.RequestId,
+                r.ClockDriftMeanSeconds, r.ClockDriftStdSeconds, r.InvocationSeconds));
     }
 }

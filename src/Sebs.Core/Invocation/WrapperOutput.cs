@@ -19,7 +19,7 @@ public static class WrapperOutput
 
         if (body is not JsonObject output)
             return Fail(result, "The function returned something that is not a JSON object.");
-        result.Output = output;
+        result.SetOutputJson(output);
         result.RequestId = output["request_id"]?.ToString() ?? result.RequestId;
         result.ContainerId = output["container_id"]?.ToString() ?? "";
         if (output["begin"] is { } begin && output["end"] is { } end &&

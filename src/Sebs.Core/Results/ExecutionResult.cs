@@ -91,8 +91,27 @@ public sealed class ExecutionResult
     public ProviderTimes ProviderTimes { get; set; } = new();
     public ExecutionStats Stats { get; set; } = new();
     public ExecutionBilling Billing { get; set; } = new();
-    /// <summary>The wrapper's whole response (SeBS <c>output</c>): begin, end, is_cold, request_id, result, ...</summary>
-    public JsonObject? Output { get; set; }
+    private JsonObject? _outputJson;
+    private Dictionary<string, object?>? _output;
+
+    /// <summary>
+    /// The wrapper's whole response (SeBS <c>output</c>: begin, end, is_cold, request_id, result, ...) as plain values
+    /// (dictionaries, arrays, numbers, strings), so it prints and converts to JSON as it came. <see cref="GetOutputJson"/> has the JSON itself, which files store; changing this view does not change it.
+    /// </summary>
+    public Dictionary<string, object?>? Output => _outputJson is null ? null : _output ??= PlainJson.FromObject(_outputJson);
+
+    /// <summary>The wrapper's response as JSON, exactly as received: what results files store and validators read.</summary>
+    /// <remarks>Methods rather than properties so PowerShell's formatting and ConvertTo-Json see only the plain <see cref="Output"/>.</remarks>
+    public JsonObject? GetOutputJson() => _outputJson;
+
+    public void SetOutputJson(JsonObject? output)
+    {
+        _outputJson = output;
+        _output = null;
+    }
+
+    /// <summary>The benchmark's own return value as JSON (the <c>result</c> field of the wrapper output).</summary>
+    public JsonNode? GetResultJson() => _outputJson?["result"];
     /// <summary>Why the invocation failed, when it did.</summary>
     public string? ErrorMessage { get; set; }
     /// <summary>True when the invocation was abandoned because it exceeded the function timeout.</summary>
@@ -104,6 +123,12 @@ public sealed class ExecutionResult
     public bool Throttled { get; set; }
     /// <summary>How many times the invocation was sent again because the user asked for retries of throttled calls (0: measured as sent).</summary>
     public int Retries { get; set; }
+    /// <summary>
+    /// Experiments with concurrent batches (perf-cost): how many invocations of this result's batch ran in the same sandbox
+    /// (same container id), this one included. Above 1 they queued behind each other, so the client time includes that
+    /// wait; a cloud starts one sandbox per concurrent invocation. Null when not known.
+    /// </summary>
+    public int? SandboxSharedBy { get; set; }
     /// <summary>Set by -Validate: whether the output passed the benchmark's check (null: not validated).</summary>
     public bool? Valid { get; set; }
     public string? ValidationMessage { get; set; }
@@ -119,8 +144,8 @@ public sealed class ExecutionResult
     public long? BilledMs => Billing.BilledTimeMilliseconds;
     public double GBSeconds => Billing.GBSeconds;
 
-    /// <summary>The benchmark's own return value (the <c>result</c> field of the wrapper output).</summary>
-    public JsonNode? Result => Output?["result"];
+    /// <summary>The benchmark's own return value (the <c>result</c> field of the wrapper output) as a plain value.</summary>
+    public object? Result => Output is { } o && o.TryGetValue("result", out var value) ? value : null;
 
     public override string ToString() =>
         $"{Benchmark} {Platform}/{Language} #{Invocation} {(Failed ? "FAILED" : IsCold ? "cold" : "warm")} client={ClientMs:0.###}ms benchmark={BenchmarkMs:0.###}ms";

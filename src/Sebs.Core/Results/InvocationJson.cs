@@ -23,8 +23,8 @@ public static class InvocationJson
         w.WriteEndObject();
 
         w.WritePropertyName("output");
-        if (r.Output is null) w.WriteNullValue();
-        else r.Output.WriteTo(w);
+        if (r.GetOutputJson() is not { } outputJson) w.WriteNullValue();
+        else outputJson.WriteTo(w);
 
         w.WriteStartObject("provider_times");
         w.WriteNumber("execution", r.ProviderTimes.ExecutionMicroseconds);
@@ -106,7 +106,7 @@ public static class InvocationJson
             r.Billing.GBSeconds = GetDouble(billing, "_gb_seconds") ?? 0;
         }
         if (e.TryGetProperty("output", out var output) && output.ValueKind == JsonValueKind.Object)
-            r.Output = JsonObject.Create(output.Clone());
+            r.SetOutputJson(JsonObject.Create(output.Clone()));
         if (TryGetObject(e, "provider_times", out var provider))
         {
             r.ProviderTimes.ExecutionMicroseconds = GetLong(provider, "execution") ?? 0;
@@ -133,7 +133,7 @@ public static class InvocationJson
         if (TryGetObject(e, ContextKey, out var context)) ReadContext(context, r);
         else FillFromFunctionName(r, functionKey);
         if (string.IsNullOrEmpty(r.FunctionName) && functionKey is not null) r.FunctionName = functionKey;
-        if (string.IsNullOrEmpty(r.ContainerId) && r.Output?["container_id"] is JsonValue id && id.TryGetValue<string>(out var cid))
+        if (string.IsNullOrEmpty(r.ContainerId) && r.GetOutputJson()?["container_id"] is JsonValue id && id.TryGetValue<string>(out var cid))
             r.ContainerId = cid;
         return r;
     }

@@ -44,7 +44,7 @@ public static class ResultCsv
             Num(r.ProviderMs), Num(r.InitMs), Num(r.MemoryMB), Num(r.BilledMs), Int(r.Billing.MemoryMB), Num(r.GBSeconds),
             SebsTimestamp.ToSebs(r.Times.ClientBegin), SebsTimestamp.ToSebs(r.Times.ClientEnd), Num(r.Times.HttpStartupSeconds),
             Num(r.Times.HttpFirstByteReturnSeconds), r.ErrorMessage ?? "", r.Valid is { } v ? Bool(v) : "", r.ValidationMessage ?? "",
-            r.Output?.ToJsonString() ?? "",
+            r.GetOutputJson()?.ToJsonString() ?? "",
         };
         writer.Write(string.Join(",", values.Select(Quote)));
         writer.Write('\n');
@@ -111,7 +111,7 @@ public static class ResultCsv
         r.Billing.BilledTimeMilliseconds = row.Double("BilledMs") is { } billed ? (long)Math.Round(billed) : null;
         r.Billing.MemoryMB = row.Double("BilledMemoryMB") is { } mb ? (int)mb : null;
         r.Billing.GBSeconds = row.Double("GBSeconds") ?? 0;
-        r.Output = row.Json("Output");
+        r.SetOutputJson(row.Json("Output"));
         return r;
     }
 

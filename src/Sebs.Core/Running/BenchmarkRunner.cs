@@ -152,7 +152,7 @@ public sealed class BenchmarkRunner
                 await _platform.RecoverAsync(function, result, ct).ConfigureAwait(false);
             if (request.Validate)
                 await OutputValidators.ValidateAsync(result, new ValidationContext(function.Benchmark, function.Language, result.Size, payload,
-                    result.Result, _platform.Storage, request.DataRoot,
+                    result.GetResultJson(), _platform.Storage, request.DataRoot,
                     Path.Combine(Path.GetTempPath(), "sebs-validate-" + Guid.NewGuid().ToString("N")[..8])), validator, ct).ConfigureAwait(false);
             await writer.WriteAsync(result, ct).ConfigureAwait(false);
         }

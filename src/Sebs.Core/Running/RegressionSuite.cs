@@ -166,9 +166,9 @@ public sealed class RegressionSuite
                 result.BenchmarkMs = r.BenchmarkMs;
                 result.ColdStart = r.IsCold;
                 result.Valid = r.Valid;
-                output = r.Output?.DeepClone();
+                output = r.GetOutputJson()?.DeepClone();
                 // A failed invocation's stats are not parsed; the wrapper's own answer still says whether it was cold.
-                if (r.Failed && r.Output?["is_cold"] is JsonValue cold && cold.TryGetValue<bool>(out var isCold)) result.ColdStart = isCold;
+                if (r.Failed && r.GetOutputJson()?["is_cold"] is JsonValue cold && cold.TryGetValue<bool>(out var isCold)) result.ColdStart = isCold;
                 if (r.Failed)
                     result.Error = "The invocation failed: " + (r.ErrorMessage ?? "no error message");
                 else if (r.Valid == false)

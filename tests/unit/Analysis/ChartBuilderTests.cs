@@ -58,13 +58,56 @@ public class ChartBuilderTests
     public void Perf_cost_draws_time_and_estimated_cost_per_memory_size()
     {
         var chart = ChartBuilder.Build(new ChartOptions { Kind = ChartKind.PerfCost }, Results());
-        var time = chart.Series.Single(s => s.Label == "ClientMs warm");
+        var time = chart.Series.Single(s => s.Label == "Client time, warm");
         Assert.Equal(new double[] { 128, 256 }, time.X);
         Assert.Equal(new[] { 14.0, 15.0 }, time.Y);             // warm: 10 + mean(1..5) + memory/128
-        var cost = chart.Series.Single(s => s.Label == "cost cold");
+        var cost = chart.Series.Single(s => s.Label == "cost, cold");
         Assert.True(cost.SecondaryAxis);
         Assert.Equal(5.0 / 1000 * 128 / 1024, cost.Y[0], 12);    // no billing: BenchmarkMs × GB
         Assert.Contains("estimated", chart.Y2Label);
+    }
+
+    [Fact]
+    public void Perf_cost_has_one_series_per_experiment_type_ticks_at_the_memory_sizes_and_axes_with_units()
+    {
+        var records = new List<ChartRecord>();
+        foreach (var type in new[] { "cold", "warm", "burst", "sequential" })
+            foreach (var memory in new[] { 128, 512, 1024 })
+                for (var i = 0; i < 3; i++)
+                    records.Add(R(("ExperimentType", type), ("IsCold", type == "cold"), ("Failed", false), ("ClientMs", 1.0 + i),
+                        ("BenchmarkMs", 1.0), ("FunctionMemoryMB", memory), ("GBSeconds", 0.0)));
+        var chart = ChartBuilder.Build(new ChartOptions { Kind = ChartKind.PerfCost, PricePerGBSecond = 0.0000166667, PricePerMillionRequests = 0.2 }, records);
+
+        Assert.Equal(new[] { "Client time, cold", "cost, cold", "Client time, warm", "cost, warm", "Client time, burst", "cost, burst",
+            "Client time, sequential", "cost, sequential" }, chart.Series.Select(s => s.Label));
+        Assert.Equal(4, chart.Series.Select(s => s.ColorIndex).Distinct().Count()); // one colour per type, time and cost share it
+        Assert.Equal(new double[] { 128, 512, 1024 }, chart.XTicks);
+        Assert.True(chart.YFromZero);
+        Assert.Equal("Client time (ms)", chart.YLabel);
+        Assert.Equal("Function memory (MB)", chart.XLabel);
+        Assert.Equal("Cost per 1M invocations (USD, estimated)", chart.Y2Label);
+        // 1 ms at 128 MB: 0.001 s × 0.125 GB × price × 1e6 + 0.20 per million requests.
+        Assert.Equal(0.001 * 0.125 * 0.0000166667 * 1e6 + 0.2, chart.Series[1].Y[0], 9);
+    }
+
+    [Fact]
+    public void Cold_warm_uses_a_log_axis_when_medians_differ_a_hundredfold_and_wraps_long_names()
+    {
+        var records = new List<ChartRecord>();
+        for (var i = 0; i < 5; i++)
+        {
+            records.Add(R(("FunctionName", "sebs-local-110.dynamic-html-python-3.11"), ("IsCold", true), ("Failed", false), ("ClientMs", 500.0 + i)));
+            records.Add(R(("FunctionName", "sebs-local-110.dynamic-html-python-3.11"), ("IsCold", false), ("Failed", false), ("ClientMs", 1.0 + i / 10.0)));
+        }
+        var chart = ChartBuilder.Build(new ChartOptions { Kind = ChartKind.ColdWarm, Property = new[] { "ClientMs" } }, records);
+        Assert.True(chart.LogY);
+        Assert.False(chart.YFromZero);
+        Assert.Equal("Client time (ms), log scale", chart.YLabel);
+        Assert.All(chart.Categories!, c => Assert.All(c.Split('\n'), line => Assert.True(line.Length <= 24, line)));
+
+        var linear = ChartBuilder.Build(new ChartOptions { Kind = ChartKind.ColdWarm, Property = new[] { "ClientMs" }, LogY = false }, records);
+        Assert.False(linear.LogY);
+        Assert.True(linear.YFromZero);
     }
 
     [Fact]

@@ -21,6 +21,23 @@ public class BenchmarkCatalogTests
     }
 
     [Fact]
+    public void The_first_root_wins_and_the_hidden_benchmark_is_reported_as_shadowed()
+    {
+        var user = TestPaths.NewTempDir();
+        var mine = Directory.CreateDirectory(Path.Combine(user, "000.microbenchmarks", "010.sleep")).FullName;
+        File.WriteAllText(Path.Combine(mine, "config.json"), """{"timeout": 7, "memory": 256, "languages": ["python"]}""");
+
+        var catalog = BenchmarkCatalog.Load(new[] { user, TestPaths.Benchmarks });
+
+        Assert.Equal(7, catalog.Get("010.sleep").TimeoutSeconds);
+        var shadow = Assert.Single(catalog.Shadows);
+        Assert.Equal("010.sleep", shadow.Name);
+        Assert.Equal(mine, shadow.Used);
+        Assert.EndsWith(Path.Combine("000.microbenchmarks", "010.sleep"), shadow.Shadowed);
+        Assert.Empty(BenchmarkCatalog.Load(new[] { TestPaths.Benchmarks, TestPaths.Benchmarks }).Shadows); // the same folder twice hides nothing
+    }
+
+    [Fact]
     public void A_broken_config_is_reported_and_the_rest_still_load()
     {
         var root = TestPaths.NewTempDir();

@@ -53,8 +53,8 @@ public class PingPongMathTests
         var server = new[] { (1, 100.010, 100.011), (3, 102.05, 102.06), (9, 0.0, 0.0) };
         var rows = PingPongMath.Merge("req", client, server).ToList();
         Assert.Equal(new[] { 1, 3 }, rows.Select(r => r.Id));
-        Assert.Equal(0.020, rows[0].Rtt, 9);
-        Assert.Equal(2.000, rows[0].ClockDrift, 9);
+        Assert.Equal(0.020, rows[0].RttSeconds, 9);
+        Assert.Equal(2.000, rows[0].ClockDriftSeconds, 9);
         Assert.All(rows, r => Assert.Equal("req", r.RequestId));
     }
 
@@ -74,9 +74,9 @@ public class PingPongMathTests
             var row = Assert.Single(InvocationOverheadProcessor.Process(dir));
             Assert.Equal(1024, row.PayloadSize);
             Assert.True(row.IsCold);
-            Assert.Equal(2.0, row.ClockDriftMean!.Value, 9);
-            Assert.Equal(0.0, row.ClockDriftStd!.Value, 9);
-            Assert.Equal(0.096, row.InvocationTime!.Value, 9);
+            Assert.Equal(2.0, row.ClockDriftMeanSeconds!.Value, 9);
+            Assert.Equal(0.0, row.ClockDriftStdSeconds!.Value, 9);
+            Assert.Equal(0.096, row.InvocationSeconds!.Value, 9);
             InvocationOverheadProcessor.WriteCsv(new[] { row }, Path.Combine(dir, "out.csv"));
             var lines = File.ReadAllLines(Path.Combine(dir, "out.csv"));
             Assert.Equal("payload_size,repetition,is_cold,connection_time,start_timestamp,finish_timestamp,request_id,clock_drift_mean,clock_drift_std,invocation_time", lines[0]);
@@ -175,10 +175,10 @@ public class PingPongMathTests
             var rows = PerfCostProcessor.Read(dir).ToList();
             Assert.Equal(2, rows.Count);
             var cold = rows.Single(r => r.Type == "cold");
-            Assert.Equal(256, cold.Memory);
-            Assert.Equal(2500, cold.ConnectionTime);
-            Assert.Equal(1200, cold.ExecTime);
-            Assert.Null(rows.Single(r => r.Type == "warm").Memory);
+            Assert.Equal(256, cold.MemoryMB);
+            Assert.Equal(2500, cold.ConnectionMicroseconds);
+            Assert.Equal(1200, cold.ExecMicroseconds);
+            Assert.Null(rows.Single(r => r.Type == "warm").MemoryMB);
             PerfCostProcessor.WriteCsv(rows, Path.Combine(dir, "result.csv"));
             var lines = File.ReadAllLines(Path.Combine(dir, "result.csv"));
             Assert.Equal("memory,type,is_cold,exec_time,connection_time,client_time,provider_time,mem_used", lines[0]);

@@ -11,7 +11,7 @@ public class ResultCsvTests
     public void Round_trips_flat_values_timestamps_and_multi_line_output()
     {
         var results = SyntheticResults.Create(3);
-        results[0].Output = JsonNode.Parse("""{"result": {"text": "a, \"quoted\"\nsecond line"}, "is_cold": true}""")!.AsObject();
+        results[0].SetOutputJson(JsonNode.Parse("""{"result": {"text": "a, \"quoted\"\nsecond line"}, "is_cold": true}""")!.AsObject());
         results[1].Times.HttpStartupSeconds = 0.0125;
         results[1].Billing.BilledTimeMilliseconds = 100;
         results[1].Billing.MemoryMB = 512;
@@ -28,7 +28,7 @@ public class ResultCsvTests
         Assert.Equal(results.Select(r => r.Times.ClientMicroseconds), back.Select(r => r.Times.ClientMicroseconds));
         Assert.Equal(results.Select(r => r.Times.ClientBegin), back.Select(r => r.Times.ClientBegin));
         Assert.Equal(results.Select(r => r.MemoryMB), back.Select(r => r.MemoryMB));
-        Assert.Equal("a, \"quoted\"\nsecond line", back[0].Result!["text"]!.GetValue<string>());
+        Assert.Equal("a, \"quoted\"\nsecond line", back[0].GetResultJson()!["text"]!.GetValue<string>());
         Assert.Equal(0.0125, back[1].Times.HttpStartupSeconds);
         Assert.Equal((100L, 512, 0.05), (back[1].BilledMs!.Value, back[1].Billing.MemoryMB!.Value, back[1].GBSeconds));
         Assert.Equal((true, "timeout, retried"), (back[2].Valid!.Value, back[2].ErrorMessage));

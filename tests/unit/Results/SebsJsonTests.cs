@@ -86,7 +86,7 @@ public class SebsJsonTests
         Assert.Equal(new DateTime(2024, 5, 1, 12, 0, 0).AddTicks(1234560), cold.Times.ClientBegin);
         Assert.Equal(0.01, cold.Times.HttpStartupSeconds);
         Assert.Equal(0.05, cold.Times.HttpFirstByteReturnSeconds);
-        Assert.Equal("<html>ok</html>", cold.Result?["output"]?.GetValue<string>());
+        Assert.Equal("<html>ok</html>", cold.GetResultJson()?["output"]?.GetValue<string>());
 
         var warm = results[1];
         Assert.Null(warm.Billing.BilledTimeMilliseconds);
