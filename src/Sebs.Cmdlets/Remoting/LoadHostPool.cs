@@ -45,6 +45,7 @@ internal sealed class LoadHostPool : IDisposable
     private PowerShellLoadHost Open(string text, LoadHostOptions options)
     {
         var (user, host, port) = LoadHostOptions.ParseHost(text);
+        Probe(text, host, port ?? 22);
         var ps = PowerShell.Create();
         lock (_openers) _openers.Add(ps);
         ps.AddCommand("New-PSSession").AddParameter("HostName", host).AddParameter("ErrorAction", "Stop");
@@ -64,6 +65,27 @@ internal sealed class LoadHostPool : IDisposable
         {
             throw new SebsException(SebsErrorIds.RemoteHostUnreachable, SebsErrorKind.ConnectionError,
                 $"Could not open a PowerShell session to load host {text} over SSH: {ex.Message}", ex, target: text);
+        }
+    }
+
+    /// <summary>
+    /// A plain TCP connect first: in pwsh 7.6.9 a New-PSSession to a port that refuses the connection can take the whole
+    /// process down (an unhandled IOException in the SSH transport's error thread, seen on this machine), so an
+    /// unreachable host is reported here instead, by name.
+    /// </summary>
+    private static void Probe(string text, string host, int port)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        try
+        {
+            if (!client.ConnectAsync(host, port).Wait(TimeSpan.FromSeconds(10)))
+                throw new TimeoutException("no answer within 10 s");
+        }
+        catch (Exception ex) when (ex is AggregateException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            var reason = (ex as AggregateException)?.InnerException?.Message ?? ex.Message;
+            throw new SebsException(SebsErrorIds.RemoteHostUnreachable, SebsErrorKind.ConnectionError,
+                $"Load host {text} does not accept connections on port {port}: {reason}", ex, target: text);
         }
     }
 

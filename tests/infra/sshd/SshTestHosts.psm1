@@ -61,7 +61,9 @@ $setEnv
         if ($LASTEXITCODE -ne 0) { throw "sshd rejected $config" }
         $log = Join-Path $dir 'sshd.log'
         # -D: stay in the foreground so the process we start is the listener whose id we keep; -e: log to stderr (the file).
-        $proc = Start-Process -FilePath $sshd -ArgumentList @('-D', '-e', '-f', $config) -RedirectStandardError $log -PassThru
+        # Both streams to files: an sshd holding the test's stdout open would keep a calling pipe from ending.
+        $proc = Start-Process -FilePath $sshd -ArgumentList @('-D', '-e', '-f', $config) -RedirectStandardError $log `
+            -RedirectStandardOutput (Join-Path $dir 'sshd.out') -PassThru
         $pub = (Get-Content "$hostKey.pub").Split(' ')
         Add-Content -Path $knownHosts -Value "[127.0.0.1]:$port $($pub[0]) $($pub[1])"
         [pscustomobject]@{ Name = "127.0.0.1:$port"; Port = $port; Pid = $proc.Id; Config = $config; Log = $log; Index = $i }
