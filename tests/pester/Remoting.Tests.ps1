@@ -203,7 +203,8 @@ Describe 'Credentials stay on the caller' {
         $storageSecret = $null
         if ($s3.SEBS_TEST_S3_ENDPOINT) { New-SebsS3TestConfig -Path $config | Out-Null; $storageSecret = $s3.SEBS_TEST_S3_SECRET_KEY }
         else { '{}' | Set-Content $config }
-        $marker = Get-Date
+        $markerFile = Join-Path $root 'creds-marker'
+        Set-Content $markerFile ''
         $sessions = Open-Sessions
         try {
             $r = @(Invoke-SebsBenchmark 010.sleep -Payload @{ sleep = 0 } -Repetitions 6 -Concurrency 3 -Session $sessions -ConfigPath $config @common)
@@ -222,18 +223,62 @@ Describe 'Credentials stay on the caller' {
             }
             @($seen | Where-Object { $_ }) | Should -BeNullOrEmpty
             # Nothing any host process wrote since the run started holds a secret (the hosts here share this machine's disk).
-            # Where pwsh and Sebs write: temp, and PowerShell's data, cache and config folders under $HOME.
+            # Where pwsh and Sebs write: temp, and PowerShell's data, cache and config folders under $HOME. find and grep,
+            # since temp holds tens of thousands of other files; only files written since the run began are read.
             $places = @([IO.Path]::GetTempPath()) + @('.local/share/powershell', '.cache/powershell', '.config/powershell', '.sebs' |
                 ForEach-Object { Join-Path $HOME $_ } | Where-Object { Test-Path $_ })
-            $written = Get-ChildItem -Path $places -Recurse -File -Force -ErrorAction SilentlyContinue |
-                Where-Object { $_.LastWriteTime -ge $marker -and $_.Length -lt 10MB -and $_.FullName -ne $config }
-            foreach ($f in $written) {
-                # The canary only: the emulator's well-known key (S3RVER) also sits in the emulator's own files.
-                Select-String -Path $f.FullName -SimpleMatch $secret -Quiet -ErrorAction SilentlyContinue | Should -BeFalse -Because $f.FullName
-            }
+            # The canary only: the emulator's well-known key (S3RVER) also sits in the emulator's own files.
+            $leaks = @(& bash -c 'find "${@:2}" -xdev -type f -newer "$1" -size -10M -print0 2>/dev/null | xargs -0 -r grep -l -F -- "$SEBS_TEST_CANARY" 2>/dev/null' `
+                find $markerFile @places)
+            $leaks | Should -BeNullOrEmpty
         } finally {
             Remove-Item env:AWS_SECRET_ACCESS_KEY, env:SEBS_TEST_CANARY -ErrorAction SilentlyContinue
             $sessions | Remove-PSSession -ErrorAction SilentlyContinue
         }
+    }
+}
+
+Describe 'Start-SebsExperiment over load hosts' {
+    BeforeAll {
+        $script:sessions = Open-Sessions
+        $script:expOut = Join-Path $root 'experiments'
+        $script:expCommon = @{ Sandbox = 'Process'; CachePath = $cache; RemoteModulePath = $modulePath; Session = $sessions; OutputPath = $expOut }
+    }
+    AfterAll { $sessions | Remove-PSSession -ErrorAction SilentlyContinue }
+
+    It 'perf-cost: every burst is split over the hosts; result files as on one machine, plus ClientHost' {
+        $r = @(Start-SebsExperiment perf-cost -Benchmark 010.sleep -Repetitions 6 -Concurrency 3 -Memory 128 -Experiments burst, warm @expCommon)
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        foreach ($type in 'burst', 'warm') {
+            $ofType = @($r | Where-Object ExperimentType -eq $type)
+            $ofType.Count | Should -BeGreaterOrEqual 6
+            # Concurrency 3 over three hosts: one invocation of each batch per host.
+            ($ofType | Group-Object ClientHost).Count | Should -Be 3
+            $file = Join-Path $expOut "perf-cost/$($type)_results_128.json"
+            $j = Get-Content $file -Raw | ConvertFrom-Json -AsHashtable
+            $j.Keys | Should -Contain 'statistics'
+            $invocations = @($j._invocations.Values | ForEach-Object { $_.Values })
+            $invocations.Count | Should -Be $j.statistics.samples_generated
+            ($invocations.sebs_context.client_host | Sort-Object -Unique) | Should -Be ($lab.Hosts.Name | Sort-Object)
+        }
+        $report = Get-Content (Join-Path $expOut 'perf-cost/hosts.json') -Raw | ConvertFrom-Json
+        $report | Should -HaveCount 3
+        $report | ForEach-Object { $_.failed | Should -BeFalse; $_.completed | Should -BeGreaterThan 0 }
+    }
+
+    It 'invocation-overhead: samples taken in turn from every host, on the caller''s clock (the 5 s fast host included)' {
+        $r = @(Start-SebsExperiment invocation-overhead -Repetitions 2 -N 3 -PayloadBegin 1024 -PayloadEnd 8192 -PayloadPoints 2 -ServerPort 0 @expCommon)
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        $r | Should -HaveCount 8
+        ($r | Group-Object ClientHost).Count | Should -Be 3
+        $rows = @(Get-SebsExperimentResult (Join-Path $expOut 'invocation-overhead'))
+        $rows | Should -HaveCount 8
+        # Send → handler start, both on the caller's clock: without the host offsets one host's samples would be ~-5 s.
+        $rows | ForEach-Object { $_.InvocationTime | Should -BeGreaterThan -0.5; $_.InvocationTime | Should -BeLessThan 30 }
+    }
+
+    It 'refuses experiments that measure from the client itself' {
+        { Start-SebsExperiment network-ping-pong -Invocations 1 -Repetitions 1 -ServerPort 0 @expCommon -ErrorAction Stop } |
+            Should -Throw -ErrorId 'Sebs.InvalidConfig*' -ExpectedMessage '*runs from this machine only*'
     }
 }

@@ -49,25 +49,46 @@ internal static class RemoteRun
                 sink.Verbose($"{journal.Count} result(s) written to {journal.Path}.");
                 journal.Dispose();
             }
-            Report(fanOut, journalPath, sink);
+            Report(fanOut, Path.ChangeExtension(journalPath, null) + ".hosts.json", sink);
         }
     }
 
-    /// <summary>Opens and checks the hosts for an experiment; the experiment runs its batches through the returned fan-out.</summary>
-    public static async Task<(LoadHostPool Pool, FanOut FanOut)> OpenAsync(LoadHostOptions options, IRunSink sink, CancellationToken ct)
+    /// <summary>Experiments whose invocations fan out: their samples are about the invocation, not about this machine's network.</summary>
+    public static readonly string[] Experiments = { Core.Experiments.ExperimentNames.PerfCost, Core.Experiments.ExperimentNames.InvocationOverhead };
+
+    /// <summary>
+    /// Start-SebsExperiment -ComputerName/-Session: hosts connected and checked and their clocks measured; the experiment
+    /// then sends its HTTP invocations through <see cref="RemoteExperimentHosts.Trigger"/> (from the hosts), and its files
+    /// are those of a run on one machine, plus ClientHost.
+    /// </summary>
+    public static async Task<RemoteExperimentHosts> OpenExperimentAsync(LoadHostOptions options, string experiment, Core.Platforms.IPlatform platform,
+        string output, IRunSink sink, CancellationToken ct)
     {
+        if (!Experiments.Contains(experiment))
+            throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidArgument,
+                $"{experiment} runs from this machine only: it measures the network or sandboxes as seen from the client that runs it. " +
+                $"-ComputerName/-Session fan out {string.Join(" and ", Experiments)}.", target: experiment);
         var pool = await LoadHostPool.OpenAsync(options, sink, ct).ConfigureAwait(false);
-        return (pool, new FanOut(pool.Hosts, sink));
+        try
+        {
+            var fanOut = new FanOut(pool.Hosts, sink);
+            await fanOut.StartAsync(ct).ConfigureAwait(false);
+            return new RemoteExperimentHosts(pool, fanOut, platform, Path.Combine(output, experiment, "hosts.json"), sink);
+        }
+        catch
+        {
+            pool.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
-    /// What each host did, next to the results (<c>&lt;journal&gt;.hosts.json</c>), and an error naming each host that
+    /// What each host did, next to the results (<c>&lt;journal&gt;.hosts.json</c>, an experiment's <c>&lt;name&gt;/hosts.json</c>), and an error naming each host that
     /// dropped out with how many invocations it finished, so a script sees it in $Error, not only in a warning.
     /// </summary>
-    public static void Report(FanOut fanOut, string resultsPath, IRunSink sink)
+    public static void Report(FanOut fanOut, string file, IRunSink sink)
     {
         var reports = fanOut.Reports;
-        var file = Path.ChangeExtension(resultsPath, null) + ".hosts.json";
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
@@ -103,4 +124,27 @@ internal static class RemoteRun
         ["uncertainty_ms"] = c.UncertaintyMs,
         ["samples"] = c.Samples,
     };
+}
+
+/// <summary>The load hosts of one experiment run; disposing measures the clocks again, writes the hosts' report and closes what was opened.</summary>
+internal sealed class RemoteExperimentHosts(LoadHostPool pool, FanOut fanOut, Core.Platforms.IPlatform platform, string reportPath, IRunSink sink)
+    : IAsyncDisposable
+{
+    public Core.Platforms.IFunctionTrigger Trigger(Core.Platforms.SebsFunction function) =>
+        new FanOutTrigger(fanOut, () => RemoteBenchmarkRun.TriggerUrl(platform, function), function.TimeoutSeconds + 30);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await fanOut.FinishAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { sink.Warning("Load hosts: the clocks could not be read again within 60 s after the experiment."); }
+        finally
+        {
+            RemoteRun.Report(fanOut, reportPath, sink);
+            pool.Dispose();
+        }
+    }
 }

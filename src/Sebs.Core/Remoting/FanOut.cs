@@ -37,7 +37,10 @@ public sealed class FanOut
 
     public IReadOnlyList<LoadHostReport> Reports => _hosts.Select(h => _reports[h.Name]).ToList();
 
-    public IReadOnlyList<string> Alive => _hosts.Where(h => !_failed.Contains(h.Name)).Select(h => h.Name).ToList();
+    public IReadOnlyList<string> Alive
+    {
+        get { lock (_failed) return _hosts.Where(h => !_failed.Contains(h.Name)).Select(h => h.Name).ToList(); }
+    }
 
     /// <summary>Measures every host's clock offset before the run (results are placed on the caller's clock with it).</summary>
     public async Task StartAsync(CancellationToken ct)
@@ -53,7 +56,8 @@ public sealed class FanOut
     /// <summary>Measures the offsets again after the run and says when a clock drifted by more than the uncertainty.</summary>
     public async Task FinishAsync(CancellationToken ct)
     {
-        await Task.WhenAll(_hosts.Where(h => !_failed.Contains(h.Name)).Select(async h =>
+        var alive = Alive;
+        await Task.WhenAll(_hosts.Where(h => alive.Contains(h.Name)).Select(async h =>
         {
             var report = _reports[h.Name];
             try
@@ -73,7 +77,8 @@ public sealed class FanOut
     }
 
     /// <summary>Runs the work over the hosts still alive; results stream in the order they arrive from any host.</summary>
-    public async IAsyncEnumerable<ExecutionResult> RunAsync(FanOutWork work, Action<ExecutionResult>? stamp = null,
+    /// <param name="rotate">Starts the split at another host (callers sending many small batches spread them this way).</param>
+    public async IAsyncEnumerable<ExecutionResult> RunAsync(FanOutWork work, Action<ExecutionResult>? stamp = null, int rotate = 0,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
         var channel = Channel.CreateUnbounded<ExecutionResult>(new UnboundedChannelOptions { SingleReader = true });
@@ -81,7 +86,7 @@ public sealed class FanOut
         {
             try
             {
-                await ProduceAsync(work, stamp, channel.Writer, ct).ConfigureAwait(false);
+                await ProduceAsync(work, stamp, rotate, channel.Writer, ct).ConfigureAwait(false);
                 channel.Writer.TryComplete();
             }
             catch (Exception ex)
@@ -94,13 +99,18 @@ public sealed class FanOut
         await producer.ConfigureAwait(false);
     }
 
-    private async Task ProduceAsync(FanOutWork work, Action<ExecutionResult>? stamp, ChannelWriter<ExecutionResult> writer, CancellationToken ct)
+    private async Task ProduceAsync(FanOutWork work, Action<ExecutionResult>? stamp, int rotate, ChannelWriter<ExecutionResult> writer, CancellationToken ct)
     {
         IReadOnlyList<int> pending = work.Invocations;
         var round = 0;
         while (pending.Count > 0)
         {
             var alive = Alive;
+            if (alive.Count > 0 && rotate != 0)
+            {
+                var k = ((rotate % alive.Count) + alive.Count) % alive.Count;
+                alive = alive.Skip(k).Concat(alive.Take(k)).ToList();
+            }
             if (alive.Count == 0)
                 throw new SebsException(SebsErrorIds.RemoteHostFailed, SebsErrorKind.InvalidOperation,
                     $"Every load host dropped out; {pending.Count} invocation(s) were not run. {string.Join("; ", Reports.Select(r => r.ToString()))}");

@@ -49,7 +49,7 @@ public static class RemoteBenchmarkRun
                 await platform.EnforceColdStartAsync(new[] { function }, ct).ConfigureAwait(false);
             var work = new FanOutWork(TriggerUrl(platform, function), function.TimeoutSeconds + 30, payload,
                 Enumerable.Range(start, Math.Min(roundSize, total - start)).ToArray(), concurrency);
-            await foreach (var result in fanOut.RunAsync(work, r => Stamp(r, platform, function, request), ct).ConfigureAwait(false))
+            await foreach (var result in fanOut.RunAsync(work, r => Stamp(r, platform, function, request), ct: ct).ConfigureAwait(false))
             {
                 if (result.Failed)
                     await platform.RecoverAsync(function, result, ct).ConfigureAwait(false);
