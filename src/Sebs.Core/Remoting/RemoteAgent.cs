@@ -31,6 +31,8 @@ public static class RemoteAgent
     public static IEnumerable<string> Run(string orderJson)
     {
         var order = RemoteOrder.Parse(orderJson);
+        // Cancelled when the caller stops reading (its pipeline was stopped): no invocations after that.
+        using var stop = new CancellationTokenSource();
         using var lines = new BlockingCollection<string>();
         using var trigger = new HttpTrigger(order.Url, TimeSpan.FromSeconds(order.TimeoutSeconds), () => new ExecutionResult());
         var numbers = order.Numbers().ToArray();
@@ -39,16 +41,29 @@ public static class RemoteAgent
         var workers = Enumerable.Range(0, Math.Min(order.Concurrency, Math.Max(numbers.Length, 1))).Select(_ => Task.Run(async () =>
         {
             int slot;
-            while ((slot = Interlocked.Increment(ref next)) < numbers.Length)
+            while (!stop.IsCancellationRequested && (slot = Interlocked.Increment(ref next)) < numbers.Length)
             {
-                var result = await trigger.InvokeAsync((System.Text.Json.Nodes.JsonObject)order.Payload.DeepClone(), CancellationToken.None).ConfigureAwait(false);
+                ExecutionResult result;
+                try
+                {
+                    result = await trigger.InvokeAsync((System.Text.Json.Nodes.JsonObject)order.Payload.DeepClone(), stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) { return; }
                 result.Invocation = numbers[slot];
                 lines.Add(Line(result));
             }
         })).ToArray();
         _ = Task.WhenAll(workers).ContinueWith(_ => lines.CompleteAdding(), TaskScheduler.Default);
-        foreach (var line in lines.GetConsumingEnumerable()) yield return line;
-        Task.WaitAll(workers);
+        try
+        {
+            foreach (var line in lines.GetConsumingEnumerable()) yield return line;
+        }
+        finally
+        {
+            stop.Cancel();
+            // The workers end at their next step; wait so nothing touches the trigger or the queue after they are disposed.
+            try { Task.WaitAll(workers); } catch (AggregateException) { }
+        }
     }
 
     /// <summary>A result with its client times as this host's UTC ticks (host time zones and clocks differ from the caller's).</summary>
