@@ -64,7 +64,7 @@ try {
     Write-Host ("{0} invocations of 010.sleep ({1} s), total concurrency {2}, {3} cores shared by caller, hosts and function: " -f
         $Count, $SleepSeconds, $Concurrency, [Environment]::ProcessorCount) -NoNewline
     Write-Host ("three hosts / one host = {0:0.00}x." -f ($rows[2].InvocationsPerSec / $rows[1].InvocationsPerSec))
-    $rows
+    Write-Host 'The hosts share this machine with the caller and the function server: this shows the cost of the fan-out, not the gain of separate machines.'
 } finally {
     Get-PSSession | Remove-PSSession -ErrorAction SilentlyContinue
     Get-SebsFunction -CachePath $cache -ErrorAction SilentlyContinue | Remove-SebsFunction -CachePath $cache -Force -ErrorAction SilentlyContinue
