@@ -91,6 +91,22 @@ Describe 'Invoke-SebsBenchmark over three load hosts' {
         $end.samples | Should -BeGreaterThan 1
     }
 
+    It '-ColdStart goes in rounds of -Concurrency, the caller forcing the cold start before each' {
+        $r = @(Invoke-SebsBenchmark 010.sleep -Payload @{ sleep = 0.2 } -Repetitions 4 -Concurrency 2 -ColdStart -Session $sessions[0], $sessions[1] `
+            -ResultsPath (Join-Path $root 'cold.jsonl') @common)
+        $r | Should -HaveCount 4
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        ($r.Invocation | Sort-Object) | Should -Be (0..3)
+        # Each round has one invocation per host, in a fresh sandbox: a new container for every round.
+        foreach ($round in @(0, 1), @(2, 3)) {
+            $inRound = @($r | Where-Object { $_.Invocation -in $round })
+            ($inRound.ClientHost | Sort-Object -Unique) | Should -HaveCount 2
+            ($inRound | Where-Object IsCold) | Should -Not -BeNullOrEmpty
+        }
+        (($r | Where-Object { $_.Invocation -in 0, 1 }).ContainerId | Select-Object -Unique) |
+            Should -Not -BeIn (($r | Where-Object { $_.Invocation -in 2, 3 }).ContainerId)
+    }
+
     It 'leaves the sessions the user opened open' {
         $sessions | ForEach-Object { $_.State | Should -Be 'Opened' }
         (Invoke-Command -Session $sessions { 1 }) | Should -HaveCount 3
