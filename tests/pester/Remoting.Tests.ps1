@@ -153,8 +153,8 @@ Describe 'A load host that drops out mid-run' {
             $ids | Should -Not -BeNullOrEmpty
             $journal = Join-Path $root 'killed.jsonl'
             # Killed from outside once 5 of its 30 results are in the caller's journal (each host has ~3 s of work).
-            $watch = "for i in `$(seq 1 600); do n=`$(grep -c '$($victim.Name)' '$journal' 2>/dev/null); [ `"`${n:-0}`" -ge 5 ] && break; sleep 0.02; done; kill -9 $($ids -join ' ')"
-            $killer = Start-Process bash -ArgumentList "-c `"$($watch -replace '"', '\"')`"" -PassThru
+            $killer = Start-Process bash -PassThru -ArgumentList (@((Join-Path $PSScriptRoot '../infra/sshd/kill-when-journaled.sh'), $journal,
+                $victim.Name, 5) + $ids)
             $results = @(Invoke-SebsBenchmark 010.sleep -Payload @{ sleep = 0.1 } -Repetitions 90 -Concurrency 3 -Session $sessions `
                 -ResultsPath $journal -ErrorVariable runErrors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue @common)
             $killer.WaitForExit()
