@@ -3,8 +3,7 @@
 #   - Docker: installs docker.io + debootstrap if missing, starts dockerd (no bridge, no iptables) if no daemon
 #     answers, builds the offline run images (docker/offline/build-run-images.sh);
 #   - s3rver@3.7.1 (npm, installed into .tools/npm) on 127.0.0.1:<free port> with a temp directory;
-#   - dynalite@4.0.0 (npm, DynamoDB API, in memory) on 127.0.0.1:<free port>, for the NoSQL shims;
-#   - openssh-server/-client (apt) for the remoting tests, which start their own sshd instances per run.
+#   - dynalite@4.0.0 (npm, DynamoDB API, in memory) on 127.0.0.1:<free port>, for the NoSQL shims.
 # Idempotent: services recorded in out/*.pid that still answer are reused. tests/infra/stop-services.sh stops them.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,13 +20,19 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 /usr/bin/python3 -c 'import jinja2' >/dev/null 2>&1 || missing+=(python3-jinja2)   # host-side test of 110.dynamic-html
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)     # AWS Python shims (AwsWrappers tests)
-[ -x /usr/sbin/sshd ] || missing+=(openssh-server)                                  # stand-in load hosts (Remoting tests)
-command -v ssh >/dev/null || missing+=(openssh-client)
 if [ ${#missing[@]} -gt 0 ]; then
   log "apt-get install ${missing[*]}"
   if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >"$OUT/apt.log" 2>&1; then
     log "apt-get failed (see $OUT/apt.log)"
   fi
+fi
+
+# --- openssh ---------------------------------------------------------------------------------------
+# The remoting tests start their own sshd instances on 127.0.0.1 as stand-in load hosts (tests/infra/sshd).
+if [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null; then
+  log "apt-get install openssh-server openssh-client"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server openssh-client; } >"$OUT/apt-openssh.log" 2>&1 ||
+    log "apt-get failed (see $OUT/apt-openssh.log); the remoting tests will say sshd is missing"
 fi
 
 # --- docker ----------------------------------------------------------------------------------------
