@@ -34,6 +34,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# --- openssh ---------------------------------------------------------------------------------------
+# The remoting tests start their own sshd instances on 127.0.0.1 as stand-in load hosts (tests/infra/sshd).
+if [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null; then
+  log "apt-get install openssh-server openssh-client"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server openssh-client; } >"$OUT/apt-openssh.log" 2>&1 ||
+    log "apt-get failed (see $OUT/apt-openssh.log); the remoting tests will say sshd is missing"
+fi
+
 # --- docker ----------------------------------------------------------------------------------------
 DOCKER=0
 DOCKER_REASON=""

@@ -81,6 +81,19 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
     /// <summary>Check each output as SeBS's validate_output does; sets Valid and ValidationMessage.</summary>
     [Parameter] public SwitchParameter Validate { get; set; }
 
+    /// <summary>Load hosts to spread the invocations over, opened here over SSH: <c>[user@]host[:port]</c>.</summary>
+    [Parameter] public string[]? ComputerName { get; set; }
+    /// <summary>Load hosts as PowerShell sessions you opened (New-PSSession -HostName ...); they stay open.</summary>
+    [Parameter] public System.Management.Automation.Runspaces.PSSession[]? Session { get; set; }
+    /// <summary>SSH user for -ComputerName (default: ssh's).</summary>
+    [Parameter] public string? UserName { get; set; }
+    /// <summary>SSH private key for -ComputerName.</summary>
+    [Parameter] public string? KeyFilePath { get; set; }
+    /// <summary>ssh -o options for -ComputerName (e.g. @{ UserKnownHostsFile = '...'; StrictHostKeyChecking = 'yes' }).</summary>
+    [Parameter] public Hashtable? SshOption { get; set; }
+    /// <summary>Where the hosts import Sebs from (default: Sebs from their PSModulePath); it must be this version.</summary>
+    [Parameter] public string? RemoteModulePath { get; set; }
+
     protected override void ProcessRecord()
     {
         InvokeRequest request;
@@ -122,10 +135,18 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
         var journalPath = ResultsPath is not null
             ? GetUnresolvedProviderPathFromPSPath(ResultsPath)
             : Path.Combine(Cache.Root, "results", $"{DateTime.Now:yyyyMMdd-HHmmss}-{request.Benchmark.Name}-{request.Language}.jsonl");
+        Sebs.Cmdlets.Remoting.LoadHostOptions? remote;
+        try { remote = Sebs.Cmdlets.Remoting.RemoteRun.Options(this, ComputerName, Session, UserName, KeyFilePath, SshOption, RemoteModulePath); }
+        catch (SebsException ex) { WriteError(ToErrorRecord(ex, BenchmarkName)); return; }
         RunForItem(BenchmarkName, async (queue, ct) =>
         {
             var platform = OpenPlatform(queue);
             var runner = SebsSession.Runner(platform, Cache, queue);
+            if (remote is not null)
+            {
+                await Sebs.Cmdlets.Remoting.RemoteRun.InvokeBenchmarkAsync(remote, runner, request, journalPath, queue, ct).ConfigureAwait(false);
+                return;
+            }
             ResultsJournal? journal = null;
             try
             {

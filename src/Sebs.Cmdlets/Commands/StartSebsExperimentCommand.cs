@@ -73,6 +73,16 @@ public sealed class StartSebsExperimentCommand : SebsPlatformCmdlet
     [Parameter] public string? AddressUrl { get; set; }
     [Parameter][ValidateRange(0, 65535)] public int ServerPort { get; set; }
 
+    // load hosts (perf-cost, invocation-overhead)
+    /// <summary>Load hosts to send the invocations from, opened here over SSH: <c>[user@]host[:port]</c>.</summary>
+    [Parameter] public string[]? ComputerName { get; set; }
+    /// <summary>Load hosts as PowerShell sessions you opened (New-PSSession -HostName ...); they stay open.</summary>
+    [Parameter] public System.Management.Automation.Runspaces.PSSession[]? Session { get; set; }
+    [Parameter] public string? UserName { get; set; }
+    [Parameter] public string? KeyFilePath { get; set; }
+    [Parameter] public System.Collections.Hashtable? SshOption { get; set; }
+    [Parameter] public string? RemoteModulePath { get; set; }
+
     /// <summary>Parameter name → SeBS settings key; bound parameters override the config file.</summary>
     private static readonly (string Parameter, string Key)[] Keys =
     {
@@ -89,6 +99,7 @@ public sealed class StartSebsExperimentCommand : SebsPlatformCmdlet
     {
         IExperiment experiment;
         JsonObject settings;
+        Remoting.LoadHostOptions? remote;
         try
         {
             settings = Config.Experiments.TryGetValue(Name, out var fromConfig) ? (JsonObject)fromConfig.DeepClone() : new JsonObject();
@@ -108,6 +119,7 @@ public sealed class StartSebsExperimentCommand : SebsPlatformCmdlet
                 settings["benchmark"] = _piped[0].Name;
             }
             experiment = ExperimentFactory.Create(Name, settings);
+            remote = Remoting.RemoteRun.Options(this, ComputerName, Session, UserName, KeyFilePath, SshOption, RemoteModulePath);
         }
         catch (SebsException ex)
         {
@@ -131,8 +143,11 @@ public sealed class StartSebsExperimentCommand : SebsPlatformCmdlet
         Func<IRunSink, CancellationToken, Task> work = async (sink, ct) =>
         {
             var platform = OpenPlatform(sink);
+            await using var hosts = remote is null ? null
+                : await Remoting.RemoteRun.OpenExperimentAsync(remote, Name, platform, output, sink, ct).ConfigureAwait(false);
             var context = new ExperimentContext
             {
+                HttpTriggerOverride = hosts is null ? null : hosts.Trigger,
                 Runner = SebsSession.Runner(platform, Cache, sink),
                 Catalog = catalog,
                 Config = Config,

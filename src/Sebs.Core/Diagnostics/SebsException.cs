@@ -57,4 +57,12 @@ public static class SebsErrorIds
     public const string PlatformNotSupported = "Sebs.PlatformNotSupported";
     /// <summary>A cloud control-plane call was refused or failed (the message carries the service, operation and error code).</summary>
     public const string CloudRequestFailed = "Sebs.CloudRequestFailed";
+    /// <summary>A load host (-ComputerName/-Session) could not be reached or its session could not be opened.</summary>
+    public const string RemoteHostUnreachable = "Sebs.RemoteHostUnreachable";
+    /// <summary>A load host runs another version of the Sebs module than the caller (or none).</summary>
+    public const string RemoteModuleMismatch = "Sebs.RemoteModuleMismatch";
+    /// <summary>Only HTTP triggers fan out over load hosts: a library trigger would need the caller's cloud credentials there.</summary>
+    public const string RemoteTriggerUnsupported = "Sebs.RemoteTriggerUnsupported";
+    /// <summary>A load host dropped out of a run (the others went on); the message names it and what it finished.</summary>
+    public const string RemoteHostFailed = "Sebs.RemoteHostFailed";
 }

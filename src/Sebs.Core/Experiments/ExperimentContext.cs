@@ -30,6 +30,16 @@ public sealed class ExperimentContext
 
     public IPlatform Platform => Runner.Platform;
 
+    /// <summary>
+    /// Sends the experiment's HTTP invocations some other way (Start-SebsExperiment -ComputerName: from the load hosts);
+    /// null: from this machine through the platform's trigger.
+    /// </summary>
+    public Func<SebsFunction, IFunctionTrigger>? HttpTriggerOverride { get; init; }
+
+    /// <summary>The HTTP trigger experiments invoke through (the platform's, or the load hosts' with -ComputerName/-Session).</summary>
+    public IFunctionTrigger HttpTrigger(SebsFunction function) =>
+        HttpTriggerOverride?.Invoke(function) ?? Platform.GetTrigger(function, TriggerType.Http);
+
     public InvokeRequest Request(Benchmark benchmark, string size, int? memory = null, string? functionName = null,
         IReadOnlyDictionary<string, string>? settings = null) => new()
     {

@@ -70,7 +70,7 @@ public sealed class InvocationOverheadExperiment(InvocationOverheadSettings sett
                 await ctx.Platform.UpdateCodeAsync(function, padded, env, ct).ConfigureAwait(false);
                 if (current is not null) Directory.Delete(current.Path, recursive: true);
                 current = padded;
-                sampler.Target = target with { Trigger = ctx.Platform.GetTrigger(function, TriggerType.Http) };
+                sampler.Target = target with { Trigger = ctx.HttpTrigger(function) };
                 ctx.Log.Verbose($"invocation-overhead: {function.Name} runs a {padded.SizeBytes} B package (sweep point {size} B).");
 
                 await sampler.WarmUpAsync(padded.SizeBytes, ct).ConfigureAwait(false);

@@ -56,7 +56,7 @@ public sealed class PerfCostExperiment(PerfCostSettings settings) : IExperiment
     {
         var s = Settings;
         var n = type == "sequential" ? 1 : s.ConcurrentInvocations;
-        var trigger = ctx.Platform.GetTrigger(function, TriggerType.Http);
+        var trigger = ctx.HttpTrigger(function);
         var result = new ExperimentResult { Config = ctx.ConfigJson(Name, s.ToJson()), BeginTime = Now() };
         var failures = new List<string>();
         var incorrect = new List<ExecutionResult>();

@@ -148,7 +148,7 @@ internal static class PingPongInvocation
         });
         var (function, package, _) = await ctx.Runner.DeployAsync(request, ct).ConfigureAwait(false);
         var basePayload = await ctx.Runner.PrepareInputAsync(request, ct).ConfigureAwait(false);
-        return new PingPongTarget(function, package, ctx.Platform.GetTrigger(function, TriggerType.Http), basePayload, address, BindAddress(s, address));
+        return new PingPongTarget(function, package, ctx.HttpTrigger(function), basePayload, address, BindAddress(s, address));
     }
 
     public static async Task<(ExecutionResult Result, string RequestId)> RunAsync(ExperimentContext ctx, PingPongTarget target,

@@ -87,6 +87,13 @@ public sealed class ExecutionResult
     /// <summary>The experiment's sub-type (perf-cost: <c>cold</c>, <c>warm</c>, <c>burst</c>, <c>sequential</c>), empty for a plain run.</summary>
     public string ExperimentType { get; set; } = "";
 
+    /// <summary>The load host that sent this invocation (a fanned-out run's -ComputerName/-Session), empty for this machine.</summary>
+    public string ClientHost { get; set; } = "";
+    /// <summary>How far that host's clock was ahead of the caller's, ms, as measured when the run started; already subtracted from ClientBegin/ClientEnd.</summary>
+    public double? ClockOffsetMs { get; set; }
+    /// <summary>± bound of <see cref="ClockOffsetMs"/> (half the best round trip), ms.</summary>
+    public double? ClockUncertaintyMs { get; set; }
+
     public ExecutionTimes Times { get; set; } = new();
     public ProviderTimes ProviderTimes { get; set; } = new();
     public ExecutionStats Stats { get; set; } = new();

@@ -59,6 +59,9 @@ public static class InvocationJson
     {
         w.WriteStartObject(ContextKey);
         w.WriteString("benchmark", r.Benchmark);
+        if (r.ClientHost.Length > 0) w.WriteString("client_host", r.ClientHost);
+        if (r.ClockOffsetMs is { } offset) w.WriteNumber("clock_offset_ms", offset);
+        if (r.ClockUncertaintyMs is { } uncertainty) w.WriteNumber("clock_uncertainty_ms", uncertainty);
         w.WriteString("container_id", r.ContainerId);
         if (r.ErrorMessage is not null) w.WriteString("error_message", r.ErrorMessage);
         if (r.Experiment.Length > 0) w.WriteString("experiment", r.Experiment);
@@ -141,6 +144,9 @@ public static class InvocationJson
     private static void ReadContext(JsonElement c, ExecutionResult r)
     {
         r.Benchmark = GetString(c, "benchmark") ?? "";
+        r.ClientHost = GetString(c, "client_host") ?? "";
+        r.ClockOffsetMs = GetDouble(c, "clock_offset_ms");
+        r.ClockUncertaintyMs = GetDouble(c, "clock_uncertainty_ms");
         r.ContainerId = GetString(c, "container_id") ?? "";
         r.ErrorMessage = GetString(c, "error_message");
         r.Experiment = GetString(c, "experiment") ?? "";
