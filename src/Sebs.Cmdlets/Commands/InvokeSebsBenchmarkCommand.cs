@@ -75,10 +75,10 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
 
     protected override void ProcessRecord()
     {
-        var catalog = Catalog(BenchmarkPath);
         InvokeRequest request;
         try
         {
+            var catalog = Catalog(BenchmarkPath);
             var benchmark = catalog.Get(Name);
             var (language, version) = ResolveRuntime(Language, LanguageVersion);
             request = new InvokeRequest
@@ -105,7 +105,7 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
         }
         catch (Exception ex) when (ex is SebsException or ArgumentException or System.Text.Json.JsonException)
         {
-            WriteError(ToErrorRecord(ex is SebsException ? ex : new SebsException("Sebs.InvalidPayload", SebsErrorKind.InvalidArgument, ex.Message, ex), Name));
+            WriteError(ToErrorRecord(ex is SebsException ? ex : new SebsException(SebsErrorIds.InvalidPayload, SebsErrorKind.InvalidArgument, ex.Message, ex), Name));
             return;
         }
 
@@ -115,6 +115,16 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
         var journalPath = ResultsPath is not null
             ? GetUnresolvedProviderPathFromPSPath(ResultsPath)
             : Path.Combine(Cache.Root, "results", $"{DateTime.Now:yyyyMMdd-HHmmss}-{request.Benchmark.Name}-{request.Language}.jsonl");
+        try
+        {
+            ResultsLocation.EnsureWritableFile(journalPath, ResultsPath is null ? "The results folder of the cache" : "-ResultsPath");
+            if (request.FunctionName is { } fn) SafeName.Check(fn, "-FunctionName");
+        }
+        catch (SebsException ex)
+        {
+            WriteSebsError(ex, Name);
+            return;
+        }
         RunForItem(Name, async (queue, ct) =>
         {
             var platform = OpenPlatform(queue);

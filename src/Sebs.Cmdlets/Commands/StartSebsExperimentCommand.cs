@@ -106,8 +106,17 @@ public sealed class StartSebsExperimentCommand : SebsPlatformCmdlet
             base.EndProcessing();
             return;
         }
-        Directory.CreateDirectory(output);
-        var catalog = Catalog(BenchmarkPath);
+        Core.Benchmarks.BenchmarkCatalog catalog;
+        try
+        {
+            ResultsLocation.EnsureWritableDirectory(output, OutputPath is null ? "The experiments folder of the cache" : "-OutputPath");
+            catalog = Catalog(BenchmarkPath);
+        }
+        catch (SebsException ex)
+        {
+            ThrowSebsError(ex, Name);
+            return;
+        }
         var (language, version) = ResolveRuntime(Language, LanguageVersion);
 
         Func<IRunSink, CancellationToken, Task> work = async (sink, ct) =>

@@ -69,6 +69,7 @@ public abstract class SebsPlatformCmdlet : SebsCmdlet, IDynamicParameters
         try
         {
             Config = SebsSession.LoadConfig(ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath));
+            foreach (var warning in Config.Warnings) WriteWarning(warning);
             var named = Platform ?? Config.Platform ?? SebsSession.DefaultPlatform;
             PlatformDescriptor = PlatformLoader.Factory(named, Platform is null && Config.Platform is not null ? $"{Config.SourcePath} (deployment.name)" : null).Descriptor;
             Cache = SebsSession.OpenCache(CachePath is null ? null : GetUnresolvedProviderPathFromPSPath(CachePath), Config);

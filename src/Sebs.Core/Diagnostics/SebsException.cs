@@ -57,4 +57,12 @@ public static class SebsErrorIds
     public const string PlatformNotSupported = "Sebs.PlatformNotSupported";
     /// <summary>A cloud control-plane call was refused or failed (the message carries the service, operation and error code).</summary>
     public const string CloudRequestFailed = "Sebs.CloudRequestFailed";
+    /// <summary>-Payload is not a JSON object, or holds text that cannot be sent as UTF-8.</summary>
+    public const string InvalidPayload = "Sebs.InvalidPayload";
+    /// <summary>A name that becomes part of a file or container name (function, benchmark) has a path separator, "..", or other characters no platform allows.</summary>
+    public const string InvalidName = "Sebs.InvalidName";
+    /// <summary>A folder given as a parameter (-BenchmarkPath, -Path) does not exist.</summary>
+    public const string PathNotFound = "Sebs.PathNotFound";
+    /// <summary>The results file or folder cannot be written; said before anything is deployed or invoked.</summary>
+    public const string ResultsNotWritable = "Sebs.ResultsNotWritable";
 }

@@ -25,7 +25,7 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
     internal DockerClient Client => _client;
     public string Endpoint => _endpoint;
 
-    private static string DefaultEndpoint() =>
+    internal static string DefaultEndpoint() =>
         OperatingSystem.IsWindows() ? "npipe://./pipe/docker_engine" : "unix:///var/run/docker.sock";
 
     public static string ImageName(string language, string version) => $"sebs/run.local.{language}:{version}";
@@ -131,7 +131,12 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
             WorkingDir = "/function",
             HostConfig = hostConfig,
             ExposedPorts = hostNetwork ? null : new Dictionary<string, EmptyStruct> { [$"{containerPort}/tcp"] = default },
-            Labels = new Dictionary<string, string> { ["sebs.function"] = spec.FunctionName, ["sebs.port"] = port.ToString(CultureInfo.InvariantCulture) },
+            Labels = new Dictionary<string, string>
+            {
+                ["sebs.function"] = spec.FunctionName, ["sebs.port"] = port.ToString(CultureInfo.InvariantCulture),
+                // Which cache started it, so clean-up of one cache never stops another cache's function of the same name.
+                ["sebs.owner"] = spec.Environment.TryGetValue(SandboxEnvironment.OwnerLabel, out var owner) ? owner : "",
+            },
         }, ct).ConfigureAwait(false);
 
         await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), ct).ConfigureAwait(false);
@@ -142,7 +147,7 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
         {
             // Keep the logs: they are the only clue why start-up failed.
             var logPath = Path.Combine(spec.LogDirectory, $"{spec.FunctionName}-{port}-container.log");
-            Directory.CreateDirectory(spec.LogDirectory);
+            PrivateFile.Create(logPath);
             var logs = await ReadLogsAsync(created.ID, ct).ConfigureAwait(false);
             await File.WriteAllTextAsync(logPath, logs, ct).ConfigureAwait(false);
             await StopAsync(instance, CancellationToken.None).ConfigureAwait(false);
@@ -183,14 +188,19 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
     }
 
     /// <summary>Containers Sebs started for functions (label sebs.function), running or not: what clean-up must find.</summary>
-    public async Task<IReadOnlyList<(string Id, string Function, string State)>> ListFunctionContainersAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<(string Id, string Function, string State)>> ListFunctionContainersAsync(CancellationToken ct) =>
+        (await ListLabelledContainersAsync(ct).ConfigureAwait(false)).Select(c => (c.Id, c.Function, c.State)).ToList();
+
+    /// <summary>Function containers with the cache that started them (label sebs.owner; empty for containers of older versions).</summary>
+    public async Task<IReadOnlyList<(string Id, string Function, string Owner, string State)>> ListLabelledContainersAsync(CancellationToken ct)
     {
         var list = await _client.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { ["sebs.function"] = true } },
         }, ct).ConfigureAwait(false);
-        return list.Select(c => (c.ID, c.Labels.TryGetValue("sebs.function", out var f) ? f : "", c.State ?? "")).ToList();
+        return list.Select(c => (c.ID, c.Labels.TryGetValue("sebs.function", out var f) ? f : "",
+            c.Labels.TryGetValue("sebs.owner", out var o) ? o : "", c.State ?? "")).ToList();
     }
 
     public async Task<bool> ExistsAsync(SandboxInstance instance, CancellationToken ct)
