@@ -36,9 +36,16 @@ internal static class JsonConversion
             case JsonArray a:
                 for (var i = 0; i < a.Count; i++) CheckText(a[i], $"{path}[{i}]");
                 break;
-            case JsonValue v when v.TryGetValue<string>(out var text) && !IsValidUtf16(text):
+            case JsonValue v when !IsValidText(v):
                 throw new ArgumentException($"{path} is not valid Unicode text (a lone surrogate); it cannot be sent as UTF-8.");
         }
+    }
+
+    private static bool IsValidText(JsonValue v)
+    {
+        // A parsed "\ud800" escape cannot even be read back as a string.
+        try { return !v.TryGetValue<string>(out var text) || IsValidUtf16(text); }
+        catch (InvalidOperationException) { return false; }
     }
 
     private static bool IsValidUtf16(string s) => System.Text.Unicode.Utf8.FromUtf16(s, new byte[s.Length * 3 + 4], out _, out _, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done;
