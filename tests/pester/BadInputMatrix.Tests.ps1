@@ -52,6 +52,7 @@ BeforeDiscovery {
         @{ Name = '-ResultsPath below a file'; Id = 'Sebs.ResultsNotWritable'; Run = { Set-Content (Join-Path $c 'f') x; Invoke-SebsBenchmark 010.sleep -ResultsPath (Join-Path $c 'f/results.jsonl') @common } }
         @{ Name = '-ResultsPath in a folder nobody can write (/proc)'; Id = 'Sebs.ResultsNotWritable'; Run = { Invoke-SebsBenchmark 010.sleep -ResultsPath '/proc/sebs-no-write/results.jsonl' @common } }
         @{ Name = '-OutputPath in a folder nobody can write (/proc)'; Id = 'Sebs.ResultsNotWritable'; Run = { Start-SebsExperiment perf-cost -Benchmark 010.sleep -OutputPath '/proc/sebs-no-write/out' @common } }
+        @{ Name = '-CachePath that cannot be created'; Id = 'Sebs.IOError'; Run = { Invoke-SebsBenchmark 010.sleep -CachePath '/proc/sebs-no-cache' -Sandbox Process } }
         @{ Name = '-PlatformOption unknown'; Id = 'Sebs.InvalidConfig'; Run = { Invoke-SebsBenchmark 010.sleep -PlatformOption @{ Nope = 1 } -CachePath (Join-Path $c 'cache') } }
         @{ Name = '-PlatformOption value not allowed'; Id = 'Sebs.InvalidConfig'; Run = { Invoke-SebsBenchmark 010.sleep -PlatformOption @{ Sandbox = 'VM' } -CachePath (Join-Path $c 'cache') } }
         @{ Name = '-Sandbox value not allowed'; Id = 'ParameterArgumentValidationError'; Run = { Invoke-SebsBenchmark 010.sleep -Sandbox VM -CachePath (Join-Path $c 'cache') } }
@@ -146,4 +147,20 @@ Describe 'Bad-input matrix: <Name>' -ForEach $cases {
         # Refused before any work: no function in the cache, no sandbox of this cache running.
         if (Test-Path $cache) { @(Get-SebsFunction -CachePath $cache -ErrorAction SilentlyContinue) | Should -BeNullOrEmpty }
     }
+}
+
+Describe 'Error ids' {
+    BeforeAll {
+        $script:declared = @([Sebs.Core.SebsErrorIds].GetFields() | Where-Object IsLiteral | ForEach-Object { $_.GetRawConstantValue() })
+        $about = Get-Content -Raw (Join-Path $PSScriptRoot '../../docs/en-US/about_Sebs.md')
+        $section = $about.Substring($about.IndexOf('### Errors'))
+        $section = $section.Substring(0, $section.IndexOf('## EXAMPLES'))
+        $script:listed = @([regex]::Matches($section, '(?m)^(Sebs\.[A-Za-z]+)\s') | ForEach-Object { $_.Groups[1].Value })
+        $sources = Get-ChildItem (Join-Path $PSScriptRoot '../../src') -Recurse -Filter *.cs | Where-Object FullName -notmatch '/(obj|bin)/'
+        $script:literals = @($sources | Select-String -Pattern '"(Sebs\.[A-Z][A-Za-z]+)"' -AllMatches -CaseSensitive | ForEach-Object { $_.Matches.Groups |
+                Where-Object Name -eq 1 | ForEach-Object Value } | Where-Object { $_ -notmatch '^Sebs\.(Core|Cmdlets|Analysis|Tests|Local|Platforms)$' } | Sort-Object -Unique)
+    }
+    It 'about_Sebs lists every id Sebs declares' { $declared | Where-Object { $_ -notin $listed } | Should -BeNullOrEmpty }
+    It 'about_Sebs lists no id Sebs does not declare' { $listed | Where-Object { $_ -notin $declared } | Should -BeNullOrEmpty }
+    It 'every id written in the source is a declared one' { $literals | Where-Object { $_ -notin $declared } | Should -BeNullOrEmpty }
 }

@@ -82,7 +82,7 @@ public sealed class NewSebsConfigCommand : SebsCmdlet
                 if (ShouldProcess(full, exists ? "Overwrite Sebs config" : "Write Sebs config"))
                 {
                     if (exists && !Force)
-                        throw new SebsException("Sebs.ConfigExists", SebsErrorKind.WriteError, $"'{full}' exists; use -Force to overwrite it.", target: full);
+                        throw new SebsException(SebsErrorIds.ConfigExists, SebsErrorKind.WriteError, $"'{full}' exists; use -Force to overwrite it.", target: full);
                     Sebs.Core.Caching.SebsCache.WriteAtomic(full, config.ToJson().ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
                     config.SourcePath = full;
                 }

@@ -74,9 +74,10 @@ public abstract class SebsPlatformCmdlet : SebsCmdlet, IDynamicParameters
             PlatformDescriptor = PlatformLoader.Factory(named, Platform is null && Config.Platform is not null ? $"{Config.SourcePath} (deployment.name)" : null).Descriptor;
             Cache = SebsSession.OpenCache(CachePath is null ? null : GetUnresolvedProviderPathFromPSPath(CachePath), Config);
         }
-        catch (SebsException ex)
+        // A cache folder that cannot be created, a path PowerShell cannot resolve: still an error with a Sebs id.
+        catch (Exception ex) when (ex is SebsException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            ThrowSebsError(ex);
+            ThrowSebsError(ex, CachePath ?? ConfigPath);
         }
     }
 

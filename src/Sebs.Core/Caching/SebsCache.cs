@@ -46,9 +46,17 @@ public sealed class SebsCache
     public SebsCache(string root)
     {
         Root = Path.GetFullPath(root);
-        Directory.CreateDirectory(Root);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            Directory.CreateDirectory(Root);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SebsException(ex is UnauthorizedAccessException ? SebsErrorIds.AccessDenied : SebsErrorIds.IOError, SebsErrorKind.WriteError,
+                $"The cache folder '{Root}' cannot be created or used ({ex.Message}). Give another with -CachePath or $env:SEBS_CACHE.", ex, Root);
+        }
     }
 
     public string Root { get; }

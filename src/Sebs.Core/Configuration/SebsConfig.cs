@@ -94,7 +94,8 @@ public sealed class SebsConfig
                 config.Runtime = new RuntimeSpec(lang, ver, Str(rt, "language-variant", source) ?? "default");
             }
             foreach (var name in new[] { "perf-cost", "network-ping-pong", "invocation-overhead", "eviction-model" })
-                if (exp[name] is JsonObject settings) config.Experiments[name] = settings;
+                // A copy: a child node would lead back (Parent, Root) to the whole file, secrets included.
+                if (exp[name] is JsonObject settings) config.Experiments[name] = (JsonObject)settings.DeepClone();
         }
         else if (root["experiments"] is not null)
         {

@@ -65,4 +65,21 @@ public static class SebsErrorIds
     public const string PathNotFound = "Sebs.PathNotFound";
     /// <summary>The results file or folder cannot be written; said before anything is deployed or invoked.</summary>
     public const string ResultsNotWritable = "Sebs.ResultsNotWritable";
+    /// <summary>New-SebsConfig -Path names an existing file and -Force was not given.</summary>
+    public const string ConfigExists = "Sebs.ConfigExists";
+    /// <summary>Export-SebsChart got options that do not fit the chart kind.</summary>
+    public const string InvalidChartOptions = "Sebs.InvalidChartOptions";
+    /// <summary>Export-SebsChart got no results it can plot.</summary>
+    public const string NoChartData = "Sebs.NoChartData";
+    /// <summary>A case of Invoke-SebsRegression failed.</summary>
+    public const string RegressionFailed = "Sebs.RegressionFailed";
+
+    // What the cmdlets give exceptions that are not SebsExceptions (SebsCmdlet.ToErrorRecord), so every error has a Sebs id.
+    public const string AccessDenied = "Sebs.AccessDenied";
+    public const string IOError = "Sebs.IOError";
+    public const string Timeout = "Sebs.Timeout";
+    public const string ConnectionError = "Sebs.ConnectionError";
+    public const string OperationStopped = "Sebs.OperationStopped";
+    public const string InvalidArgument = "Sebs.InvalidArgument";
+    public const string UnexpectedError = "Sebs.UnexpectedError";
 }
