@@ -167,6 +167,40 @@ Describe 'Fault matrix: sessions' {
         @(Get-OwnedContainers $c.Cache) | Should -BeNullOrEmpty
     }
 
+    It 'the Docker engine going away mid-run keeps what was measured and says so (a stand-in endpoint that goes away)' -Skip:(-not $dockerUp) {
+        # Not the shared dockerd: a socket proxy in front of it (tools/docker-socket-proxy.py) is killed after two results.
+        $c = New-Case 'docker-gone'
+        $sock = Join-Path $c.Dir 'docker.sock'
+        $proxy = Start-Process python3 -ArgumentList (Join-Path $PSScriptRoot 'tools/docker-socket-proxy.py'), $sock -PassThru
+        $deadline = (Get-Date).AddSeconds(10)
+        while (-not (Test-Path $sock) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        $saved = $env:DOCKER_HOST
+        try {
+            $env:DOCKER_HOST = "unix://$sock"
+            $n = 0
+            $r = @(Invoke-SebsBenchmark 010.sleep -Payload @{ sleep = 0 } -Repetitions 6 -ColdStart -Sandbox Docker -CachePath $c.Cache `
+                    -ResultsPath $c.Journal -ErrorVariable errs -ErrorAction SilentlyContinue | ForEach-Object {
+                        $n++
+                        if ($n -eq 2) { Stop-Process -Id $proxy.Id; $proxy.WaitForExit(5000) | Out-Null }
+                        $_
+                    })
+        }
+        finally {
+            $env:DOCKER_HOST = $saved
+            if (-not $proxy.HasExited) { Stop-Process -Id $proxy.Id }
+        }
+        $errs | Should -Not -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'Sebs.DockerUnreachable*' -Because $errs[0].Exception.Message
+        $errs[0].Exception.Message | Should -Match ([regex]::Escape($sock))
+        $r.Count | Should -BeGreaterOrEqual 2
+        $kept = @(Import-SebsResult $c.Journal)
+        $kept.Count | Should -Be $r.Count
+        $kept | Select-Object -First 2 | ForEach-Object { $_.Failed | Should -BeFalse }
+        # With the engine reachable again, removal finds and stops the container the interrupted run left.
+        Get-SebsFunction -CachePath $c.Cache | Remove-SebsFunction -CachePath $c.Cache -Force
+        @(Get-OwnedContainers $c.Cache) | Should -BeNullOrEmpty
+    }
+
     It 'two and four pwsh processes sharing one cache lose no result and leave the cache readable' -ForEach @(@{ N = 2 }, @{ N = 4 }) {
         $c = New-Case "shared-$N"
         $pwsh = Join-Path $PSHOME 'pwsh'

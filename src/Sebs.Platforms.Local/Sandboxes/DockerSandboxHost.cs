@@ -91,6 +91,12 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
 
     public async Task<SandboxInstance> StartAsync(SandboxSpec spec, CancellationToken ct)
     {
+        try { return await StartContainerAsync(spec, ct).ConfigureAwait(false); }
+        catch (Exception ex) when (IsEngineGone(ex, ct)) { throw Unreachable(ex); }
+    }
+
+    private async Task<SandboxInstance> StartContainerAsync(SandboxSpec spec, CancellationToken ct)
+    {
         await EnsureReachableAsync(ct).ConfigureAwait(false);
         var package = spec.Package;
         var image = ImageName(package.Language, package.LanguageVersion);
@@ -185,7 +191,20 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
             await _client.Containers.RemoveContainerAsync(instance.InstanceId, new ContainerRemoveParameters { Force = true }, ct).ConfigureAwait(false);
         }
         catch (DockerContainerNotFoundException) { }
+        catch (Exception ex) when (IsEngineGone(ex, ct))
+        {
+            throw Unreachable(ex);
+        }
     }
+
+    /// <summary>The engine went away during a call (stopped, socket removed): not a bug, and said as such.</summary>
+    private static bool IsEngineGone(Exception ex, CancellationToken ct) =>
+        !ct.IsCancellationRequested && ex is HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException;
+
+    private SebsException Unreachable(Exception ex) =>
+        new(SebsErrorIds.DockerUnreachable, SebsErrorKind.ConnectionError,
+            $"The Docker engine at {_endpoint} stopped answering ({ex.GetBaseException().Message}). Results measured so far are kept; start Docker and run again.",
+            ex, _endpoint);
 
     /// <summary>Containers Sebs started for functions (label sebs.function), running or not: what clean-up must find.</summary>
     public async Task<IReadOnlyList<(string Id, string Function, string State)>> ListFunctionContainersAsync(CancellationToken ct) =>
