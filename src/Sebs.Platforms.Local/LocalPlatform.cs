@@ -421,7 +421,8 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
             }
         if (!await Docker.IsReachableAsync(ct).ConfigureAwait(false)) return;
         foreach (var c in await Docker.ListLabelledContainersAsync(ct).ConfigureAwait(false))
-            if (c.Function == name && (c.Owner == _context.Cache.Root || c.Owner.Length == 0))
+            // Only this cache's: another cache (another session, another user's tests) may run a function of the same name.
+            if (c.Function == name && c.Owner == _context.Cache.Root)
             {
                 _log.Verbose($"Removing container {c.Id[..Math.Min(12, c.Id.Length)]} of {name}.");
                 await Docker.StopAsync(new SandboxInstance(SandboxKind.Docker, c.Id, 0, default), ct).ConfigureAwait(false);

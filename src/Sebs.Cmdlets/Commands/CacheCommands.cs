@@ -103,9 +103,17 @@ public sealed class ClearSebsCacheCommand : SebsCacheCmdlet
                 var platform = SebsSession.Platform(factory.Descriptor.Name, config, cache, options, queue);
                 foreach (var json in functions)
                 {
-                    var function = factory.RestoreFunction(json);
-                    queue.Verbose($"Stopping {function.Name} before clearing its cache entry.");
-                    await platform.DeleteFunctionAsync(function, ct).ConfigureAwait(false);
+                    // An entry that cannot be read or stopped is still cleared: the clear is what was asked for.
+                    try
+                    {
+                        var function = factory.RestoreFunction(json);
+                        queue.Verbose($"Stopping {function.Name} before clearing its cache entry.");
+                        await platform.DeleteFunctionAsync(function, ct).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is SebsException or InvalidOperationException or FormatException or IOException)
+                    {
+                        queue.Warning($"A {factory.Descriptor.Name} function of {benchmark} could not be stopped before clearing: {ex.Message}");
+                    }
                 }
             });
         }

@@ -191,6 +191,8 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
             await _client.Containers.RemoveContainerAsync(instance.InstanceId, new ContainerRemoveParameters { Force = true }, ct).ConfigureAwait(false);
         }
         catch (DockerContainerNotFoundException) { }
+        // Another stop of the same container (a parallel clean-up) got there first.
+        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict && ex.ResponseBody.Contains("already in progress", StringComparison.Ordinal)) { }
         catch (Exception ex) when (IsEngineGone(ex, ct))
         {
             throw Unreachable(ex);

@@ -8,7 +8,8 @@ namespace Sebs.Platforms.Local.Sandboxes;
 public static class SandboxEnvironment
 {
     /// <summary>What interpreters need to start and find themselves; no *_KEY, *_TOKEN, AWS_*, AZURE_*, GOOGLE_* ever.</summary>
-    public static readonly IReadOnlyList<string> BaseVariables = new[] { "PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR" };
+    /// <summary>Plus the wrappers' documented knobs: SEBS_DEBUG (log requests) and SEBS_FFMPEG (220.video-processing's ffmpeg).</summary>
+    public static readonly IReadOnlyList<string> BaseVariables = new[] { "PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SEBS_DEBUG", "SEBS_FFMPEG" };
 
     /// <summary>The variable every Sebs sandbox process carries, so a later call finds and stops it even without a cache entry.</summary>
     public const string FunctionLabel = "SEBS_FUNCTION";
