@@ -151,6 +151,22 @@ Describe 'Fault matrix: sessions' {
         @(Get-OwnedProcesses $c.Cache) | Should -BeNullOrEmpty
     }
 
+    It 'Ctrl+C during Invoke-SebsBenchmark stops at once and keeps every result measured before it' -Skip:(-not (Get-Command python3 -ErrorAction SilentlyContinue)) {
+        $c = New-Case 'ctrl-c'
+        $pwsh = Join-Path $PSHOME 'pwsh'
+        $command = "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$env:SEBS_TEST_MODULE'; " +
+            "Invoke-SebsBenchmark 010.sleep -Payload @{ sleep = 0 } -Repetitions 100000 -Sandbox Process -CachePath '$($c.Cache)' -ResultsPath '$($c.Journal)' | Out-Null; 'finished'"
+        $ended = python3 (Join-Path $PSScriptRoot 'tools/press-ctrl-c.py') $c.Journal 5 90 $pwsh -NoProfile -Command $command | ConvertFrom-Json
+        $ended.pressed | Should -BeTrue -Because "the run journals results ($($ended.output))"
+        $ended.exited | Should -BeTrue
+        $ended.output | Should -Not -Match 'finished'
+        $kept = @(Import-SebsResult $c.Journal)
+        $kept.Count | Should -BeGreaterOrEqual 5
+        $kept | ForEach-Object { $_.Failed | Should -BeFalse }
+        Get-SebsFunction -CachePath $c.Cache | Remove-SebsFunction -CachePath $c.Cache -Force
+        @(Get-OwnedProcesses $c.Cache) | Should -BeNullOrEmpty
+    }
+
     It 'a bad DOCKER_HOST is not remembered once it is fixed' -Skip:(-not $dockerUp) {
         $c = New-Case 'docker-host'
         $saved = $env:DOCKER_HOST
