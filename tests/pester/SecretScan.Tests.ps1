@@ -84,7 +84,7 @@ Describe 'Secret scan' {
 
     It 'no file written by runs, experiments, exports and charts holds a secret, and Get-SebsConfig shows none' {
         $exp = Join-Path $root 'experiment'
-        Start-SebsExperiment perf-cost -Benchmark 010.sleep -Experiments warm -Repetitions 2 -Memory 128 -Sandbox Process `
+        Start-SebsExperiment perf-cost -Benchmark 110.dynamic-html -Experiments warm -Repetitions 2 -Concurrency 1 -Memory 128 -Sandbox Process `
             -ConfigPath $config -CachePath $cache -OutputPath $exp | Export-SebsResult (Join-Path $root 'exported.json')
         Import-SebsResult (Join-Path $root 'results-Process.jsonl') | Export-SebsResult (Join-Path $root 'exported.csv')
         Import-SebsResult (Join-Path $root 'results-Process.jsonl') | Export-SebsChart (Join-Path $root 'chart.svg') -Kind ColdWarm
