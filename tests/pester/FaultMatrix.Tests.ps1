@@ -175,10 +175,16 @@ Describe 'Fault matrix: sessions' {
             Invoke-SebsBenchmark 010.sleep -Payload @{ sleep = 0 } -Repetitions 1 -Sandbox Docker -CachePath $c.Cache -ErrorVariable errs -ErrorAction SilentlyContinue | Out-Null
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'Sebs.DockerUnreachable*'
             $errs[0].Exception.Message | Should -Match 'nonexistent'
+            # Auto, with no engine answering: a host process, as documented.
+            (Invoke-SebsBenchmark 903.faults -BenchmarkPath $suite -Payload @{ mode = 'ok' } -Repetitions 1 -CachePath $c.Cache).MemoryLimitEnforced | Should -BeFalse
         }
         finally { $env:DOCKER_HOST = $saved }
         $r = @(Invoke-SebsBenchmark 010.sleep -Payload @{ sleep = 0 } -Repetitions 1 -Sandbox Docker -CachePath $c.Cache)
         $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
+        # Auto asks the engine again once DOCKER_HOST is fixed: the next new function runs in a container.
+        $auto = @(Invoke-SebsBenchmark 110.dynamic-html -Repetitions 1 -CachePath $c.Cache)
+        $auto[0].Failed | Should -BeFalse -Because $auto[0].ErrorMessage
+        $auto[0].MemoryLimitEnforced | Should -BeTrue -Because 'a container applies the memory limit'
         Get-SebsFunction -CachePath $c.Cache | Remove-SebsFunction -CachePath $c.Cache -Force
         @(Get-OwnedContainers $c.Cache) | Should -BeNullOrEmpty
     }
