@@ -184,6 +184,7 @@ Describe 'Fault matrix: sessions' {
         # Auto asks the engine again once DOCKER_HOST is fixed: the next new function runs in a container.
         $auto = @(Invoke-SebsBenchmark 110.dynamic-html -Repetitions 1 -CachePath $c.Cache)
         $auto[0].Failed | Should -BeFalse -Because $auto[0].ErrorMessage
+        (Get-SebsFunction -CachePath $c.Cache -Benchmark 110.dynamic-html).Sandbox | Should -Be 'docker'
         $auto[0].MemoryLimitEnforced | Should -BeTrue -Because 'a container applies the memory limit'
         Get-SebsFunction -CachePath $c.Cache | Remove-SebsFunction -CachePath $c.Cache -Force
         @(Get-OwnedContainers $c.Cache) | Should -BeNullOrEmpty
