@@ -16,6 +16,8 @@ public sealed class LocalFunction : SebsFunction
     public DateTime Started { get; set; }
     /// <summary>The code package folder the sandbox runs (restarts use it).</summary>
     public string? CodePath { get; set; }
+    /// <summary>The interpreter version the sandbox really runs (a host process runs the host's python3/node), if known.</summary>
+    public string? RuntimeVersion { get; set; }
 
     internal SandboxInstance? Instance =>
         InstanceId is { } id && Port is { } port
@@ -30,6 +32,7 @@ public sealed class LocalFunction : SebsFunction
         state["port"] = Port;
         state["started"] = Started.ToString("o", CultureInfo.InvariantCulture);
         state["code_path"] = CodePath;
+        if (RuntimeVersion is not null) state["runtime_version"] = RuntimeVersion;
     }
 
     protected override void ReadState(JsonObject cached)
@@ -39,5 +42,6 @@ public sealed class LocalFunction : SebsFunction
         Port = cached["port"]?.GetValue<int>();
         Started = DateTime.TryParse(cached["started"]?.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var d) ? d : default;
         CodePath = cached["code_path"]?.GetValue<string>();
+        RuntimeVersion = cached["runtime_version"]?.GetValue<string>();
     }
 }

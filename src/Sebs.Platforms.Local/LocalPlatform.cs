@@ -29,7 +29,9 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
     private readonly ConcurrentDictionary<string, (SandboxInstance Instance, ISandboxHost Host)> _instances = new();
     private readonly ConcurrentDictionary<string, LocalTrigger> _triggers = new();
     private readonly MemoryMonitor _memory;
-    private readonly Lazy<DockerSandboxHost> _docker;
+    private readonly string? _dockerEndpoint;
+    private DockerSandboxHost? _dockerHost;
+    private readonly object _dockerLock = new();
     private readonly ProcessSandboxHost _process = new();
     private readonly SemaphoreSlim _hostChoice = new(1, 1);
     private readonly Dictionary<string, ISandboxHost> _chosen = new();
@@ -43,7 +45,7 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         var interval = context.Options.TryGetValue("MemoryIntervalMs", out var ms) && ms is not null ? Convert.ToDouble(ms, CultureInfo.InvariantCulture) : 100;
         _memory = new MemoryMonitor(TimeSpan.FromMilliseconds(Math.Max(10, interval)));
         PackageLayout = new WrapperFolderLayout(Path.Combine(context.ModuleRoot, "benchmarks", "wrappers"), LocalPlatformFactory.Local.Name);
-        _docker = new Lazy<DockerSandboxHost>(() => new DockerSandboxHost(context.Options.TryGetValue("DockerEndpoint", out var e) ? e as string : null));
+        _dockerEndpoint = context.Options.TryGetValue("DockerEndpoint", out var e) ? e as string : null;
         Storage = CreateStorage(out var storageEnv, out var writable);
         _storageEnvironment = storageEnv;
         NoSql = CreateNoSql(out var nosqlFolder);
@@ -77,6 +79,13 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         var bucket = "sebs-benchmarks-" + ResourceId;
         var objectConfig = Descriptor.Section(_context.Config)["storage"]?["object"] as JsonObject;
         var type = objectConfig?["type"]?.GetValue<string>();
+        // An unknown type (a typo of minio) must not silently fall back to the folder store.
+        if (type is not null and not ("minio" or "s3" or "directory"))
+            throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidData,
+                $"deployment.local.storage.object.type '{type}' is not supported; use minio, s3 or directory.", target: "deployment.local.storage.object.type");
+        if (type is "minio" or "s3" && objectConfig?[type] is not JsonObject)
+            throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidData,
+                $"deployment.local.storage.object.{type} is missing (an object with address, access_key, secret_key).", target: $"deployment.local.storage.object.{type}");
         if (type is "minio" or "s3" && objectConfig?[type] is JsonObject s3)
         {
             var address = s3["address"]?.GetValue<string>();
@@ -159,7 +168,7 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
     {
         var host = await HostAsync(language, languageVersion, ct).ConfigureAwait(false);
         return host.Kind == SandboxKind.Docker
-            ? new DockerDependencyInstaller(_docker.Value, DockerSandboxHost.ImageName(language, languageVersion), _log)
+            ? new DockerDependencyInstaller(Docker, DockerSandboxHost.ImageName(language, languageVersion), _log)
             : new HostDependencyInstaller(_log, virtualEnvironment: true);
     }
 
@@ -172,7 +181,9 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         await _hostChoice.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (_chosen.TryGetValue(image, out var known)) return known;
+            // Decided per engine endpoint too: after DOCKER_HOST is fixed, Auto asks the engine again.
+            var choiceKey = image + "|" + Docker.Endpoint;
+            if (_chosen.TryGetValue(choiceKey, out var known)) return known;
             ISandboxHost chosen;
             switch (_requested)
             {
@@ -180,16 +191,16 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
                     chosen = _process;
                     break;
                 case SandboxKind.Docker:
-                    await _docker.Value.EnsureReachableAsync(ct).ConfigureAwait(false);
-                    chosen = _docker.Value;
+                    await Docker.EnsureReachableAsync(ct).ConfigureAwait(false);
+                    chosen = Docker;
                     break;
                 default:
                     // Auto, decided once per runtime: Docker when an engine answers and the run image exists.
-                    if (await _docker.Value.IsReachableAsync(ct).ConfigureAwait(false) &&
-                        await _docker.Value.ImageExistsAsync(image, ct).ConfigureAwait(false))
+                    if (await Docker.IsReachableAsync(ct).ConfigureAwait(false) &&
+                        await Docker.ImageExistsAsync(image, ct).ConfigureAwait(false))
                     {
-                        _log.Verbose($"Sandbox: Docker ({_docker.Value.Endpoint}, image {image}).");
-                        chosen = _docker.Value;
+                        _log.Verbose($"Sandbox: Docker ({Docker.Endpoint}, image {image}).");
+                        chosen = Docker;
                     }
                     else
                     {
@@ -198,18 +209,37 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
                     }
                     break;
             }
-            return _chosen[image] = chosen;
+            return _chosen[choiceKey] = chosen;
         }
         finally { _hostChoice.Release(); }
     }
 
-    private ISandboxHost HostOf(SandboxKind kind) => kind == SandboxKind.Docker ? _docker.Value : _process;
+    /// <summary>
+    /// The Docker engine DOCKER_HOST names now: a value fixed after a failed call is used by the next call of the same
+    /// session (the engine is not remembered from the first time it was asked for).
+    /// </summary>
+    private DockerSandboxHost Docker
+    {
+        get
+        {
+            var endpoint = _dockerEndpoint ?? Environment.GetEnvironmentVariable("DOCKER_HOST") ?? DockerSandboxHost.DefaultEndpoint();
+            lock (_dockerLock)
+            {
+                // The old client is not disposed: sandboxes started through it may still be tracked.
+                if (_dockerHost is null || _dockerHost.Endpoint != endpoint) _dockerHost = new DockerSandboxHost(endpoint);
+                return _dockerHost;
+            }
+        }
+    }
+
+    private ISandboxHost HostOf(SandboxKind kind) => kind == SandboxKind.Docker ? Docker : _process;
 
     private async Task StartAsync(SebsFunction function, CodePackage package, IReadOnlyDictionary<string, string> env, CancellationToken ct)
     {
         var host = await HostAsync(package.Language, package.LanguageVersion, ct).ConfigureAwait(false);
         _environments[function.Name] = env;
-        var instance = await host.StartAsync(new SandboxSpec(function.Name, package, function.MemoryMB, env, LogDirectory, _writableFolders), ct).ConfigureAwait(false);
+        var labelled = new Dictionary<string, string>(env) { [SandboxEnvironment.OwnerLabel] = _context.Cache.Root };
+        var instance = await host.StartAsync(new SandboxSpec(function.Name, package, function.MemoryMB, labelled, LogDirectory, _writableFolders), ct).ConfigureAwait(false);
         Attach(function, instance, host);
         var local = Local(function);
         local.Sandbox = instance.Kind.ToString().ToLowerInvariant();
@@ -217,9 +247,15 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         local.Port = instance.Port;
         local.Started = instance.Started;
         local.CodePath = package.Path;
+        local.RuntimeVersion = instance.Kind == SandboxKind.Process ? HostRuntime.Version(package.Language) : package.LanguageVersion;
+        if (local.RuntimeVersion is { } ran && !HostRuntime.Matches(package.LanguageVersion, ran) && _runtimeWarnings.TryAdd(function.Name, 0))
+            _log.Warning($"{function.Name}: the host process runs {package.Language} {ran}, not {package.LanguageVersion}; its results record {ran}. " +
+                $"Use -Sandbox Docker with the run image of {package.LanguageVersion} to measure {package.LanguageVersion}.");
         function.Url = instance.Url;
         _log.Verbose($"Started {instance.Kind} sandbox {instance.InstanceId} for {function.Name} at {instance.Url}.");
     }
+
+    private readonly ConcurrentDictionary<string, byte> _runtimeWarnings = new();
 
     private void Attach(SebsFunction function, SandboxInstance instance, ISandboxHost host)
     {
@@ -266,9 +302,24 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         {
             Name = name, Benchmark = package.Benchmark, Platform = Descriptor.Name, Region = Region, Config = config, CodeHash = package.Hash,
         };
-        await StartAsync(function, package, environment, ct).ConfigureAwait(false);
-        return function;
+        // Calls of one session that deploy the same function at once (a fresh cache, three invocations in parallel)
+        // share one sandbox: the later ones attach to the one the first started instead of starting and losing their own.
+        var gate = _creation.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_instances.TryGetValue(name, out var live) && _started.TryGetValue(name, out var first) && first.CodeHash == package.Hash &&
+                first.Config == config && await Readiness.IsAliveAsync(live.Instance.Port, ct).ConfigureAwait(false))
+                return first;
+            await StartAsync(function, package, environment, ct).ConfigureAwait(false);
+            _started[name] = function;
+            return function;
+        }
+        finally { gate.Release(); }
     }
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _creation = new();
+    private readonly ConcurrentDictionary<string, LocalFunction> _started = new();
 
     public async Task<bool> ReattachAsync(SebsFunction function, CancellationToken ct)
     {
@@ -278,12 +329,22 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
             return await Readiness.IsAliveAsync(live.Instance.Port, ct).ConfigureAwait(false);
         }
         if (InstanceFrom(function) is not { } saved) return false;
-        // Another session's sandbox of the other kind than asked for is not reused.
-        if (_requested != SandboxKind.Auto && saved.Kind != _requested) return false;
         var host = HostOf(saved.Kind);
-        if (saved.Kind == SandboxKind.Docker && !await _docker.Value.IsReachableAsync(ct).ConfigureAwait(false)) return false;
-        if (!await host.ExistsAsync(saved, ct).ConfigureAwait(false) || !await Readiness.IsAliveAsync(saved.Port, ct).ConfigureAwait(false))
+        // A sandbox of the other kind than asked for is not reused, and not left running either: the function is recreated.
+        if (_requested != SandboxKind.Auto && saved.Kind != _requested)
+        {
+            _log.Verbose($"{function.Name} ran in a {saved.Kind} sandbox; stopping it for a {_requested} one.");
+            if (saved.Kind != SandboxKind.Docker || await Docker.IsReachableAsync(ct).ConfigureAwait(false))
+                await host.StopAsync(saved, ct).ConfigureAwait(false);
             return false;
+        }
+        if (saved.Kind == SandboxKind.Docker && !await Docker.IsReachableAsync(ct).ConfigureAwait(false)) return false;
+        if (!await host.ExistsAsync(saved, ct).ConfigureAwait(false)) return false;
+        if (!await Readiness.IsAliveAsync(saved.Port, ct).ConfigureAwait(false))
+        {
+            await host.StopAsync(saved, ct).ConfigureAwait(false); // exists but does not answer: replaced, not leaked
+            return false;
+        }
         Attach(function, saved, host);
         function.Url = saved.Url;
         return true;
@@ -342,7 +403,31 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
     public async Task DeleteFunctionAsync(SebsFunction function, CancellationToken ct)
     {
         await StopAsync(function, ct).ConfigureAwait(false);
+        _started.TryRemove(function.Name, out _);
+        await StopLabelledAsync(function.Name, ct).ConfigureAwait(false);
         _context.Cache.RemoveFunction(function.Benchmark, Descriptor.Name, function.Language, function.Name);
+    }
+
+    /// <summary>
+    /// Every sandbox this cache started for <paramref name="name"/> that its entry no longer points at (a leaked
+    /// parallel start, a sandbox of the kind used before): found by label, so removal always stops everything.
+    /// </summary>
+    private async Task StopLabelledAsync(string name, CancellationToken ct)
+    {
+        foreach (var p in HostProcesses.List())
+            if (p.Function == name && p.Owner == _context.Cache.Root)
+            {
+                _log.Verbose($"Stopping process {p.Pid} of {name} (port {p.Port}).");
+                HostProcesses.Kill(p.Pid);
+            }
+        if (!await Docker.IsReachableAsync(ct).ConfigureAwait(false)) return;
+        foreach (var c in await Docker.ListLabelledContainersAsync(ct).ConfigureAwait(false))
+            // Only this cache's: another cache (another session, another user's tests) may run a function of the same name.
+            if (c.Function == name && c.Owner == _context.Cache.Root)
+            {
+                _log.Verbose($"Removing container {c.Id[..Math.Min(12, c.Id.Length)]} of {name}.");
+                await Docker.StopAsync(new SandboxInstance(SandboxKind.Docker, c.Id, 0, default), ct).ConfigureAwait(false);
+            }
     }
 
     // ---- clean-up ---------------------------------------------------------------------------------
@@ -362,8 +447,12 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
                 yield return new PlatformResource(Descriptor.Name, "function", f.Name, $"{benchmark}/{f.Language}/{f.Name}", Region,
                     f.InstanceId is null ? "no sandbox" : $"{f.Sandbox} {f.InstanceId} on port {f.Port}");
             }
-        if (!await _docker.Value.IsReachableAsync(ct).ConfigureAwait(false)) yield break;
-        foreach (var (id, function, state) in await _docker.Value.ListFunctionContainersAsync(ct).ConfigureAwait(false))
+        foreach (var p in HostProcesses.List())
+            if (p.Owner == _context.Cache.Root && !known.Contains(p.Pid.ToString(CultureInfo.InvariantCulture)))
+                yield return new PlatformResource(Descriptor.Name, "process", p.Function, p.Pid.ToString(CultureInfo.InvariantCulture), Region,
+                    $"process {p.Pid} on port {p.Port}, not in the cache") { Order = 1 };
+        if (!await Docker.IsReachableAsync(ct).ConfigureAwait(false)) yield break;
+        foreach (var (id, function, state) in await Docker.ListFunctionContainersAsync(ct).ConfigureAwait(false))
             if (!known.Contains(id))
                 yield return new PlatformResource(Descriptor.Name, "sandbox", function, id, Region, $"container {id[..Math.Min(12, id.Length)]} ({state}), not in the cache")
                 { Order = 1 };
@@ -378,8 +467,13 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
                 if (parts.Length == 3 && _context.Cache.GetFunction(parts[0], Descriptor.Name, parts[1], parts[2]) is { } json)
                     await DeleteFunctionAsync(RestoreFunction(json), ct).ConfigureAwait(false);
                 break;
+            case "process":
+                if (int.TryParse(resource.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) &&
+                    HostProcesses.Read(pid) is { } env && env.GetValueOrDefault(SandboxEnvironment.FunctionLabel) == resource.Name)
+                    HostProcesses.Kill(pid);
+                break;
             case "sandbox":
-                await _docker.Value.StopAsync(new SandboxInstance(SandboxKind.Docker, resource.Id, 0, default), ct).ConfigureAwait(false);
+                await Docker.StopAsync(new SandboxInstance(SandboxKind.Docker, resource.Id, 0, default), ct).ConfigureAwait(false);
                 break;
             default:
                 throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument,
@@ -405,18 +499,18 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         _instances.TryGetValue(function.Name, out var live) ? live.Host.ReadMemory(live.Instance) : null;
 
     public Task<RunImage> BuildRunImageAsync(string language, string version, bool offline, bool force, CancellationToken ct) =>
-        new RunImageBuilder(_context.ModuleRoot, _docker.Value).BuildAsync(LanguageRuntimes.NormalizeLanguage(language), version, offline, force, ct);
+        new RunImageBuilder(_context.ModuleRoot, Docker).BuildAsync(LanguageRuntimes.NormalizeLanguage(language), version, offline, force, ct);
 
     public async Task<StorageInstance> StartObjectStorageAsync(StorageStartOptions options, CancellationToken ct)
     {
-        await _docker.Value.EnsureReachableAsync(ct).ConfigureAwait(false);
-        return await new MinioService(_docker.Value.Client).StartAsync(options, ct).ConfigureAwait(false);
+        await Docker.EnsureReachableAsync(ct).ConfigureAwait(false);
+        return await new MinioService(Docker.Client).StartAsync(options, ct).ConfigureAwait(false);
     }
 
     public async Task StopObjectStorageAsync(StorageInstance instance, CancellationToken ct)
     {
-        await _docker.Value.EnsureReachableAsync(ct).ConfigureAwait(false);
-        await new MinioService(_docker.Value.Client).StopAsync(instance, ct).ConfigureAwait(false);
+        await Docker.EnsureReachableAsync(ct).ConfigureAwait(false);
+        await new MinioService(Docker.Client).StopAsync(instance, ct).ConfigureAwait(false);
     }
 
     /// <summary>Memory statistics of every sandbox this session started or re-attached to.</summary>
@@ -431,7 +525,7 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         // Sandboxes keep running on purpose: the next Invoke-SebsBenchmark reuses them (Remove-SebsFunction stops them).
         _memory.Dispose();
         foreach (var t in _triggers.Values) t.Dispose();
-        if (_docker.IsValueCreated) _docker.Value.Dispose();
+        _dockerHost?.Dispose();
         (Storage as IDisposable)?.Dispose();
         (NoSql as IDisposable)?.Dispose();
         return ValueTask.CompletedTask;
@@ -468,6 +562,12 @@ internal sealed class LocalTrigger : IFunctionTrigger, IDisposable
         if (_platform.Memory(_function) is { } m)
             result.Stats.MemoryUsedMB = Math.Round(m.PeakMB ?? m.CurrentMB, 2);
         result.Billing.MemoryMB = _function.MemoryMB;
+        if (_function is LocalFunction local)
+        {
+            // What really ran: a host process runs the host's interpreter, and no memory limit applies to it.
+            if (local.RuntimeVersion is { Length: > 0 } ran) result.LanguageVersion = ran;
+            result.MemoryLimitEnforced = local.Sandbox == "docker";
+        }
         return result;
     }
 

@@ -69,3 +69,102 @@ Invoke-SebsBenchmark 010.sleep -Sandbox Docker -CachePath '$TestDrive/c2' -Error
         ($r.Versions | Where-Object { $_ -ne '1.0.0.0' }) | Should -Not -BeNullOrEmpty
     }
 }
+
+# Another module built against older cloud SDKs than Sebs's platforms use (AWSSDK.Core 3.7, Azure.Core 1.16,
+# Google.Apis 1.68, restored from NuGet at test time into the test drive), in one session with Sebs, in both orders.
+Describe 'Isolation from modules built on other SDK versions' {
+    BeforeAll {
+        $script:other = Join-Path $TestDrive 'old-sdk-module'
+        New-Item -ItemType Directory $other -Force | Out-Null
+        Set-Content (Join-Path $other 'OldSdkProbe.csproj') @'
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net8.0</TargetFramework><Nullable>disable</Nullable>
+    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="AWSSDK.Core" Version="3.7.202.18" />
+    <PackageReference Include="Azure.Core" Version="1.16.0" />
+    <PackageReference Include="Google.Apis" Version="1.68.0" />
+  </ItemGroup>
+</Project>
+'@
+        # Outside the repository: no Directory.Build.props or central package versions apply to it.
+        Set-Content (Join-Path $other 'Probe.cs') @'
+namespace OldSdkProbe {
+    public static class Probe {
+        // Uses each SDK for real, so a type or method that changed between versions would fail here.
+        public static string Run() {
+            var aws = new Amazon.Runtime.BasicAWSCredentials("AKIDOLD", "old-secret").GetCredentials().AccessKey;
+            var azure = new Azure.Core.AccessToken("old-token", System.DateTimeOffset.UtcNow.AddHours(1)).Token;
+            var google = Google.Apis.Json.NewtonsoftJsonSerializer.Instance.Serialize(new System.Collections.Generic.Dictionary<string, int> { ["v"] = 1 });
+            return aws + "|" + azure + "|" + google;
+        }
+    }
+}
+'@
+        Set-Content (Join-Path $other 'OldSdkProbe.psm1') @'
+Add-Type -Path (Join-Path $PSScriptRoot 'bin/OldSdkProbe.dll')
+function Invoke-OldSdkProbe { [OldSdkProbe.Probe]::Run() }
+'@
+        & dotnet publish (Join-Path $other 'OldSdkProbe.csproj') -c Release -o (Join-Path $other 'bin') -v q --nologo 2>&1 | Out-String | Set-Variable publishLog
+        $script:built = $LASTEXITCODE -eq 0
+        $script:probeModule = Join-Path $other 'OldSdkProbe.psm1'
+        # Sebs's AWS platform reads credentials through its own AWSSDK.Core; with none anywhere it says so.
+        $script:awsConfig = Join-Path $TestDrive 'aws.json'
+        '{"deployment": {"name": "aws", "aws": {"region": "us-east-1"}}}' | Set-Content $awsConfig
+        $script:sebsCalls = @"
+`$env:AWS_ACCESS_KEY_ID = `$null; `$env:AWS_SECRET_ACCESS_KEY = `$null; `$env:AWS_SESSION_TOKEN = `$null; `$env:AWS_PROFILE = `$null
+`$env:AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/credentials'; `$env:AWS_CONFIG_FILE = '/nonexistent/config'
+New-SebsFunction 010.sleep -Platform Aws -ConfigPath '$awsConfig' -CachePath '$TestDrive/iso-cache' -ErrorVariable awsErr -ErrorAction SilentlyContinue | Out-Null
+`$local = Invoke-SebsBenchmark 010.sleep -Sandbox Process -Payload @{ sleep = 0 } -Repetitions 1 -CachePath '$TestDrive/iso-cache'
+Get-SebsFunction -CachePath '$TestDrive/iso-cache' | Remove-SebsFunction -CachePath '$TestDrive/iso-cache' -Force
+"@
+        $script:report = @'
+$alc = [System.Runtime.Loader.AssemblyLoadContext]
+$sdks = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -in 'AWSSDK.Core', 'Azure.Core', 'Google.Apis', 'Google.Apis.Core' } |
+    ForEach-Object { "$($_.GetName().Name) $($_.GetName().Version.Major).$($_.GetName().Version.Minor)=$($alc::GetLoadContext($_).Name)" }
+[pscustomobject]@{ Probe = $probe; AwsError = $awsErr[0].FullyQualifiedErrorId; LocalFailed = $local.Failed; Sdks = @($sdks) } | ConvertTo-Json -Compress
+'@
+    }
+
+    It 'builds the other module from NuGet' { $built | Should -BeTrue -Because $publishLog }
+
+    It 'works with the other module imported first, then Sebs' {
+        $built | Should -BeTrue -Because $publishLog
+        $r = Invoke-FreshPwsh @"
+Import-Module '$probeModule'
+`$probe = Invoke-OldSdkProbe
+Import-Module '$module'
+$sebsCalls
+`$probe = `$probe + '|' + (Invoke-OldSdkProbe)
+$report
+"@
+        $r.Probe | Should -Be 'AKIDOLD|old-token|{"v":1}|AKIDOLD|old-token|{"v":1}'
+        $r.AwsError | Should -BeLike 'Sebs.MissingCredentials*'
+        $r.LocalFailed | Should -BeFalse
+        # AWSSDK.Core 3.7.x has assembly version 3.3.0.0, 4.x has 4.0.0.0.
+        $r.Sdks | Should -Contain 'AWSSDK.Core 3.3=Default'
+        $r.Sdks | Should -Contain 'Azure.Core 1.16=Default'
+        $r.Sdks | Should -Contain 'Google.Apis.Core 1.68=Default'
+        ($r.Sdks | Where-Object { $_ -like 'AWSSDK.Core 4.*' -and $_ -notlike '*=Default' }) | Should -Not -BeNullOrEmpty
+    }
+
+    It 'works with Sebs imported and used first, then the other module' {
+        $built | Should -BeTrue -Because $publishLog
+        $r = Invoke-FreshPwsh @"
+Import-Module '$module'
+$sebsCalls
+Import-Module '$probeModule'
+`$probe = Invoke-OldSdkProbe
+$sebsCalls
+$report
+"@
+        $r.Probe | Should -Be 'AKIDOLD|old-token|{"v":1}'
+        $r.AwsError | Should -BeLike 'Sebs.MissingCredentials*'
+        $r.LocalFailed | Should -BeFalse
+        # AWSSDK.Core 3.7.x has assembly version 3.3.0.0, 4.x has 4.0.0.0.
+        $r.Sdks | Should -Contain 'AWSSDK.Core 3.3=Default'
+        $r.Sdks | Should -Contain 'Azure.Core 1.16=Default'
+        $r.Sdks | Should -Contain 'Google.Apis.Core 1.68=Default'
+        ($r.Sdks | Where-Object { $_ -like 'AWSSDK.Core 4.*' -and $_ -notlike '*=Default' }) | Should -Not -BeNullOrEmpty
+    }
+}

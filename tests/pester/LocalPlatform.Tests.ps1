@@ -220,11 +220,13 @@ Describe 'Function lifecycle cmdlets' {
         $c = Join-Path $TestDrive 'runtime'
         $cfg = Join-Path $TestDrive 'runtime.json'
         '{"experiments": {"runtime": {"language": "nodejs", "version": "18"}}, "deployment": {"name": "local"}}' | Set-Content $cfg
-        $r = Invoke-SebsBenchmark 010.sleep -Repetitions 1 -Payload @{ sleep = 0 } -ConfigPath $cfg -Sandbox Process -CachePath $c
+        $r = Invoke-SebsBenchmark 010.sleep -Repetitions 1 -Payload @{ sleep = 0 } -ConfigPath $cfg -Sandbox Process -CachePath $c -WarningAction SilentlyContinue
         $r.Language | Should -Be 'nodejs'
-        $r.LanguageVersion | Should -Be '18'
-        (Invoke-SebsBenchmark 010.sleep -Language python -Repetitions 1 -Payload @{ sleep = 0 } -ConfigPath $cfg -Sandbox Process -CachePath $c).LanguageVersion |
-            Should -Be '3.11' -Because 'the config''s version is for Node.js'
+        $r.FunctionName | Should -BeLike '*-nodejs-18'
+        # A host process runs the host's node: the result records that version, not the one asked for.
+        $r.LanguageVersion | Should -Be ((node -p "process.versions.node.split('.')[0]"))
+        (Invoke-SebsBenchmark 010.sleep -Language python -Repetitions 1 -Payload @{ sleep = 0 } -ConfigPath $cfg -Sandbox Process -CachePath $c -WarningAction SilentlyContinue).FunctionName |
+            Should -BeLike '*-python-3.11' -Because 'the config''s version is for Node.js'
         Get-SebsFunction -CachePath $c | Remove-SebsFunction -CachePath $c -Confirm:$false
     }
 

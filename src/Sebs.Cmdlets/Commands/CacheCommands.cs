@@ -45,6 +45,7 @@ public sealed class GetSebsCacheCommand : SebsCacheCmdlet
             foreach (var entry in cache.Entries())
                 if (patterns.Any(p => p.IsMatch(entry.Benchmark)) && (Kind is null || entry.Kind == Kind))
                     WriteObject(entry);
+            foreach (var q in cache.Quarantined) WriteSebsError(q);
         }
         catch (SebsException ex) { ThrowSebsError(ex, CachePath ?? ConfigPath); }
     }
@@ -73,10 +74,48 @@ public sealed class ClearSebsCacheCommand : SebsCacheCmdlet
             {
                 if (!ShouldProcess($"{name} in {cache.Root}", "Clear cached packages, functions and storage entries")) continue;
                 var removed = PassThru ? cache.Entries().Where(e => e.Benchmark == name).ToList() : null;
+                StopLocalFunctions(cache, name);
                 cache.Clear(name);
                 if (removed is not null) WriteObject(removed, enumerateCollection: true);
             }
         }
         catch (SebsException ex) { ThrowSebsError(ex, CachePath ?? ConfigPath); }
+    }
+
+    /// <summary>
+    /// Sandboxes on this machine are stopped before their entries go: a cleared entry would leave them running with
+    /// nothing pointing at them. Cloud functions stay, as in SeBS (Remove-SebsResource removes those).
+    /// </summary>
+    private void StopLocalFunctions(SebsCache cache, string benchmark)
+    {
+        var config = ConfigPath is null ? new Core.Configuration.SebsConfig() : SebsSession.LoadConfig(GetUnresolvedProviderPathFromPSPath(ConfigPath));
+        foreach (var name in PlatformLoader.Registry.Names)
+        {
+            Core.Platforms.IPlatformFactory factory;
+            try { factory = PlatformLoader.Factory(name.Value); }
+            catch (SebsException) { continue; }
+            if (!factory.Descriptor.FunctionsRunLocally) continue;
+            var functions = cache.GetFunctions(benchmark, factory.Descriptor.Name);
+            if (functions.Count == 0) continue;
+            var options = factory.Descriptor.Options.Where(o => o.Default is not null).ToDictionary(o => o.Name, o => (object?)o.Default);
+            RunAsync(async (queue, ct) =>
+            {
+                var platform = SebsSession.Platform(factory.Descriptor.Name, config, cache, options, queue);
+                foreach (var json in functions)
+                {
+                    // An entry that cannot be read or stopped is still cleared: the clear is what was asked for.
+                    try
+                    {
+                        var function = factory.RestoreFunction(json);
+                        queue.Verbose($"Stopping {function.Name} before clearing its cache entry.");
+                        await platform.DeleteFunctionAsync(function, ct).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is SebsException or InvalidOperationException or FormatException or IOException)
+                    {
+                        queue.Warning($"A {factory.Descriptor.Name} function of {benchmark} could not be stopped before clearing: {ex.Message}");
+                    }
+                }
+            });
+        }
     }
 }

@@ -21,6 +21,7 @@ public sealed class GetSebsConfigCommand : SebsCmdlet
         try
         {
             var config = SebsConfig.Load(GetUnresolvedProviderPathFromPSPath(Path));
+            foreach (var warning in config.Warnings) WriteWarning(warning);
             // deployment.name must name a registered platform; said here rather than at the first deployment.
             if (config.Platform is { } name) PlatformLoader.Factory(name, $"{config.SourcePath} (deployment.name)");
             WriteObject(config);
@@ -72,7 +73,7 @@ public sealed class NewSebsConfigCommand : SebsCmdlet
             };
             var section = new System.Text.Json.Nodes.JsonObject();
             if (!descriptor.FunctionsRunLocally) section["region"] = descriptor.Region(config, Region);
-            config.Deployments[descriptor.ConfigSection] = section;
+            config.SetDeploymentSection(descriptor.ConfigSection, section);
             if (Path is not null)
             {
                 var full = GetUnresolvedProviderPathFromPSPath(Path);
@@ -81,7 +82,7 @@ public sealed class NewSebsConfigCommand : SebsCmdlet
                 if (ShouldProcess(full, exists ? "Overwrite Sebs config" : "Write Sebs config"))
                 {
                     if (exists && !Force)
-                        throw new SebsException("Sebs.ConfigExists", SebsErrorKind.WriteError, $"'{full}' exists; use -Force to overwrite it.", target: full);
+                        throw new SebsException(SebsErrorIds.ConfigExists, SebsErrorKind.WriteError, $"'{full}' exists; use -Force to overwrite it.", target: full);
                     Sebs.Core.Caching.SebsCache.WriteAtomic(full, config.ToJson().ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
                     config.SourcePath = full;
                 }

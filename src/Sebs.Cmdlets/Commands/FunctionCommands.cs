@@ -160,18 +160,36 @@ public sealed class GetSebsFunctionCommand : SebsPlatformCmdlet
     {
         var pattern = new WildcardPattern(Name, WildcardOptions.IgnoreCase);
         var benchmarks = Benchmark is { Length: > 0 } ? Benchmark : Cache.Benchmarks().ToArray();
+        var factory = PlatformLoader.Factory(PlatformName);
+        var found = 0;
         foreach (var b in benchmarks)
         {
-            var factory = PlatformLoader.Factory(PlatformName);
-            foreach (var json in Cache.GetFunctions(b, PlatformName))
+            // One benchmark's unreadable entry is an error about that benchmark; the others are still listed.
+            IReadOnlyList<System.Text.Json.Nodes.JsonObject> cached;
+            try { cached = Cache.GetFunctions(b, PlatformName); }
+            catch (SebsException ex) { WriteSebsError(ex, b); continue; }
+            foreach (var json in cached)
             {
-                var function = factory.RestoreFunction(json);
+                SebsFunction function;
+                try { function = factory.RestoreFunction(json); }
+                catch (Exception ex) when (ex is SebsException or InvalidOperationException or FormatException)
+                {
+                    WriteSebsError(new SebsException(SebsErrorIds.CacheCorrupt, SebsErrorKind.InvalidData,
+                        $"A cached {PlatformName} function of {b} cannot be read ({ex.Message}); remove it with Clear-SebsCache {b}.", ex, b), b);
+                    continue;
+                }
                 if (!pattern.IsMatch(function.Name)) continue;
                 // Only a sandbox on this machine answers /alive; a cloud URL would run the function.
                 if (PlatformDescriptor.FunctionsRunLocally && function.Url is { } url) function.IsRunning = Probe(url);
+                found++;
                 WriteObject(function);
             }
         }
+        foreach (var q in Cache.Quarantined) WriteSebsError(q);
+        // As Get-Item: a name without wildcards that matches nothing is a non-terminating ObjectNotFound error.
+        if (found == 0 && !WildcardPattern.ContainsWildcardCharacters(Name))
+            WriteSebsError(new SebsException(SebsErrorIds.FunctionNotFound, SebsErrorKind.ObjectNotFound,
+                $"No {PlatformName} function named '{Name}' in the cache {Cache.Root}.", target: Name));
     }
 
     /// <summary>A quick liveness check that needs no platform assembly (GET &lt;url&gt;alive).</summary>
@@ -209,8 +227,16 @@ public sealed class RemoveSebsFunctionCommand : SebsPlatformCmdlet
         {
             var pattern = new WildcardPattern(Name, WildcardOptions.IgnoreCase);
             var factory = PlatformLoader.Factory(PlatformName);
-            targets = Cache.Benchmarks().SelectMany(b => Cache.GetFunctions(b, PlatformName))
-                .Select(factory.RestoreFunction).Where(f => pattern.IsMatch(f.Name)).ToList();
+            var matched = new List<SebsFunction>();
+            foreach (var b in Cache.Benchmarks())
+            {
+                try { matched.AddRange(Cache.GetFunctions(b, PlatformName).Select(factory.RestoreFunction).Where(f => pattern.IsMatch(f.Name))); }
+                catch (SebsException ex) { WriteSebsError(ex, b); }
+            }
+            targets = matched;
+            if (matched.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(Name))
+                WriteSebsError(new SebsException(SebsErrorIds.FunctionNotFound, SebsErrorKind.ObjectNotFound,
+                    $"No {PlatformName} function named '{Name}' in the cache {Cache.Root}.", target: Name));
         }
         foreach (var function in targets)
         {

@@ -27,7 +27,8 @@ public sealed class GetSebsBenchmarkCommand : SebsCmdlet
     protected override void BeginProcessing()
     {
         var extra = Path?.Select(p => GetUnresolvedProviderPathFromPSPath(p)).ToArray() ?? Array.Empty<string>();
-        _catalog = CatalogLocator.Load(extra);
+        try { _catalog = CatalogLocator.Load(extra, "-Path"); }
+        catch (Core.SebsException ex) { ThrowSebsError(ex); }
         foreach (var error in _catalog.Errors)
         {
             WriteError(new ErrorRecord(

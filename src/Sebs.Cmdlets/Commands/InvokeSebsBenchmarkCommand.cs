@@ -125,7 +125,7 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
         }
         catch (Exception ex) when (ex is SebsException or ArgumentException or System.Text.Json.JsonException)
         {
-            WriteError(ToErrorRecord(ex is SebsException ? ex : new SebsException("Sebs.InvalidPayload", SebsErrorKind.InvalidArgument, ex.Message, ex), BenchmarkName));
+            WriteError(ToErrorRecord(ex is SebsException ? ex : new SebsException(SebsErrorIds.InvalidPayload, SebsErrorKind.InvalidArgument, ex.Message, ex), BenchmarkName));
             return;
         }
 
@@ -135,6 +135,16 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
         var journalPath = ResultsPath is not null
             ? GetUnresolvedProviderPathFromPSPath(ResultsPath)
             : Path.Combine(Cache.Root, "results", $"{DateTime.Now:yyyyMMdd-HHmmss}-{request.Benchmark.Name}-{request.Language}.jsonl");
+        try
+        {
+            ResultsLocation.EnsureWritableFile(journalPath, ResultsPath is null ? "The results folder of the cache" : "-ResultsPath");
+            if (request.FunctionName is { } fn) SafeName.Check(fn, "-FunctionName");
+        }
+        catch (SebsException ex)
+        {
+            WriteSebsError(ex, BenchmarkName);
+            return;
+        }
         Sebs.Cmdlets.Remoting.LoadHostOptions? remote;
         try { remote = Sebs.Cmdlets.Remoting.RemoteRun.Options(this, ComputerName, Session, UserName, KeyFilePath, SshOption, RemoteModulePath); }
         catch (SebsException ex) { WriteError(ToErrorRecord(ex, BenchmarkName)); return; }

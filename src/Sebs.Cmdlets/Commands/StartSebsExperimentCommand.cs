@@ -135,9 +135,19 @@ public sealed class StartSebsExperimentCommand : SebsPlatformCmdlet
             base.EndProcessing();
             return;
         }
-        Directory.CreateDirectory(output);
-        // A piped benchmark's own folder comes first, so that benchmark is the one the experiment finds by name.
-        var catalog = Catalog(_piped.Count == 1 ? new[] { _piped[0].Path }.Concat(BenchmarkPath ?? Array.Empty<string>()).ToArray() : BenchmarkPath);
+        Core.Benchmarks.BenchmarkCatalog catalog;
+        try
+        {
+            ResultsLocation.EnsureWritableDirectory(output, OutputPath is null ? "The experiments folder of the cache" : "-OutputPath");
+            Directory.CreateDirectory(output);
+            // A piped benchmark's own folder comes first, so that benchmark is the one the experiment finds by name.
+            catalog = Catalog(_piped.Count == 1 ? new[] { _piped[0].Path }.Concat(BenchmarkPath ?? Array.Empty<string>()).ToArray() : BenchmarkPath);
+        }
+        catch (SebsException ex)
+        {
+            ThrowSebsError(ex, Name);
+            return;
+        }
         var (language, version) = ResolveRuntime(Language, LanguageVersion);
 
         Func<IRunSink, CancellationToken, Task> work = async (sink, ct) =>

@@ -21,7 +21,16 @@ internal static class CatalogLocator
         yield return SuiteRoot;
     }
 
-    public static BenchmarkCatalog Load(IEnumerable<string>? extra = null) => BenchmarkCatalog.Load(Roots(extra));
+    /// <summary>The catalog of the suite plus <paramref name="extra"/> folders, each of which must exist (a typo is said, not ignored).</summary>
+    public static BenchmarkCatalog Load(IEnumerable<string>? extra = null, string parameter = "-BenchmarkPath")
+    {
+        var folders = extra?.ToList() ?? new List<string>();
+        foreach (var folder in folders)
+            if (!Directory.Exists(folder))
+                throw new Sebs.Core.SebsException(Sebs.Core.SebsErrorIds.PathNotFound, Sebs.Core.SebsErrorKind.ObjectNotFound,
+                    $"{parameter}: the folder '{folder}' does not exist.", target: folder);
+        return BenchmarkCatalog.Load(Roots(folders));
+    }
 
     /// <summary>The warning a shadowing benchmark gets, naming both folders.</summary>
     public static string ShadowWarning(BenchmarkShadow shadow) =>

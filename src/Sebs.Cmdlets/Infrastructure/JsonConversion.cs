@@ -7,13 +7,48 @@ namespace Sebs.Cmdlets.Infrastructure;
 /// <summary>Turns what users type in PowerShell (hashtables, PSCustomObjects, arrays, JSON strings) into JSON.</summary>
 internal static class JsonConversion
 {
+    /// <summary>
+    /// The payload as the function will receive it: built, written as JSON text and read back, so numbers are what a
+    /// payload file would give (a hashtable's Int32 and Int64 read alike by validators) and text that cannot be sent as
+    /// UTF-8 (a lone surrogate) is refused here, naming the key, instead of failing at the first invocation.
+    /// </summary>
     public static JsonObject ToJsonObject(object? value)
     {
         value = value is PSObject pso ? pso.BaseObject : value;
-        if (value is string s)
-            return JsonNode.Parse(s) as JsonObject ?? throw new ArgumentException("The payload JSON must be an object.");
-        return ToJson(value) as JsonObject ?? throw new ArgumentException("The payload must be a hashtable, an object or a JSON object string.");
+        JsonNode? node = value is string s
+            ? JsonNode.Parse(s) as JsonObject ?? throw new ArgumentException("The payload JSON must be an object.")
+            : ToJson(value) as JsonObject ?? throw new ArgumentException("The payload must be a hashtable, an object or a JSON object string.");
+        CheckText(node, "payload");
+        return (JsonObject)JsonNode.Parse(node.ToJsonString())!;
     }
+
+    private static void CheckText(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (k, v) in o)
+                {
+                    if (!IsValidUtf16(k)) throw new ArgumentException($"{path}: a key is not valid Unicode text (a lone surrogate); it cannot be sent as UTF-8.");
+                    CheckText(v, $"{path}.{k}");
+                }
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++) CheckText(a[i], $"{path}[{i}]");
+                break;
+            case JsonValue v when !IsValidText(v):
+                throw new ArgumentException($"{path} is not valid Unicode text (a lone surrogate); it cannot be sent as UTF-8.");
+        }
+    }
+
+    private static bool IsValidText(JsonValue v)
+    {
+        // A parsed "\ud800" escape cannot even be read back as a string.
+        try { return !v.TryGetValue<string>(out var text) || IsValidUtf16(text); }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    private static bool IsValidUtf16(string s) => System.Text.Unicode.Utf8.FromUtf16(s, new byte[s.Length * 3 + 4], out _, out _, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done;
 
     public static JsonNode? ToJson(object? value)
     {

@@ -83,12 +83,13 @@ public abstract class SebsCmdlet : PSCmdlet
         return ex switch
         {
             SebsException se => new ErrorRecord(se, se.ErrorId, MapCategory(se.Kind), se.Target ?? target),
-            OperationCanceledException => new ErrorRecord(ex, "Sebs.OperationStopped", ErrorCategory.OperationStopped, target),
-            TimeoutException => new ErrorRecord(ex, "Sebs.Timeout", ErrorCategory.OperationTimeout, target),
-            HttpRequestException => new ErrorRecord(ex, "Sebs.ConnectionError", ErrorCategory.ConnectionError, target),
-            UnauthorizedAccessException => new ErrorRecord(ex, "Sebs.AccessDenied", ErrorCategory.PermissionDenied, target),
-            IOException => new ErrorRecord(ex, "Sebs.IOError", ErrorCategory.WriteError, target),
-            _ => new ErrorRecord(ex, "Sebs.UnexpectedError", ErrorCategory.NotSpecified, target),
+            OperationCanceledException => new ErrorRecord(ex, SebsErrorIds.OperationStopped, ErrorCategory.OperationStopped, target),
+            TimeoutException => new ErrorRecord(ex, SebsErrorIds.Timeout, ErrorCategory.OperationTimeout, target),
+            HttpRequestException => new ErrorRecord(ex, SebsErrorIds.ConnectionError, ErrorCategory.ConnectionError, target),
+            UnauthorizedAccessException => new ErrorRecord(ex, SebsErrorIds.AccessDenied, ErrorCategory.PermissionDenied, target),
+            IOException => new ErrorRecord(ex, SebsErrorIds.IOError, ErrorCategory.WriteError, target),
+            ArgumentException => new ErrorRecord(ex, SebsErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, target),
+            _ => new ErrorRecord(ex, SebsErrorIds.UnexpectedError, ErrorCategory.NotSpecified, target),
         };
     }
 

@@ -96,12 +96,14 @@ public abstract class SebsPlatformCmdlet : SebsCmdlet, IDynamicParameters
         try
         {
             Config = SebsSession.LoadConfig(ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath));
+            foreach (var warning in Config.Warnings) WriteWarning(warning);
             _ = PlatformDescriptor; // an unknown platform stops the call here, before any item
             Cache = SebsSession.OpenCache(CachePath is null ? null : GetUnresolvedProviderPathFromPSPath(CachePath), Config);
         }
-        catch (SebsException ex)
+        // A cache folder that cannot be created, a path PowerShell cannot resolve: still an error with a Sebs id.
+        catch (Exception ex) when (ex is SebsException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            ThrowSebsError(ex);
+            ThrowSebsError(ex, CachePath ?? ConfigPath);
         }
     }
 

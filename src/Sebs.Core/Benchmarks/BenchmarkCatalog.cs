@@ -101,7 +101,7 @@ public sealed partial class BenchmarkCatalog
 
     internal static Benchmark ReadBenchmark(string dir, string configPath)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(configPath),
+        using var doc = JsonDocument.Parse(TextFile.ReadUtf8(configPath, SebsErrorIds.InvalidBenchmarkConfig),
             new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
@@ -134,6 +134,10 @@ public sealed partial class BenchmarkCatalog
         var modules = root.TryGetProperty("modules", out var mods) && mods.ValueKind == JsonValueKind.Array
             ? mods.EnumerateArray().Select(m => m.GetString() ?? "").Where(m => m.Length > 0).ToArray()
             : Array.Empty<string>();
+        // SeBS's benchmark modules: what the wrappers provide to benchmark code (a typo would deploy without it).
+        foreach (var m in modules)
+            if (m is not ("storage" or "nosql"))
+                throw Invalid($"unknown module '{m}' in 'modules'; known modules: storage, nosql");
 
         var group = System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(dir) ?? "");
         var kind = File.Exists(System.IO.Path.Combine(dir, "input.json")) ? InputGeneratorKind.Declarative

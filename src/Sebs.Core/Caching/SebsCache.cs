@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sebs.Core.Configuration;
@@ -45,9 +46,17 @@ public sealed class SebsCache
     public SebsCache(string root)
     {
         Root = Path.GetFullPath(root);
-        Directory.CreateDirectory(Root);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            Directory.CreateDirectory(Root);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SebsException(ex is UnauthorizedAccessException ? SebsErrorIds.AccessDenied : SebsErrorIds.IOError, SebsErrorKind.WriteError,
+                $"The cache folder '{Root}' cannot be created or used ({ex.Message}). Give another with -CachePath or $env:SEBS_CACHE.", ex, Root);
+        }
     }
 
     public string Root { get; }
@@ -116,21 +125,42 @@ public sealed class SebsCache
 
     // ---- the per-benchmark index ----------------------------------------------------------------
 
-    private string IndexPath(string benchmark) => Path.Combine(Root, benchmark, "config.json");
+    /// <summary>A benchmark name never reaches the file system unchecked: "../x" would read another folder's index.</summary>
+    private string IndexPath(string benchmark) => Path.Combine(Root, SafeName.Check(benchmark, "Benchmark name"), "config.json");
 
     private JsonObject ReadIndexUnlocked(string benchmark)
     {
         var path = IndexPath(benchmark);
         if (!File.Exists(path)) return new JsonObject();
+        return ReadOrQuarantine(path, $"benchmark {benchmark}");
+    }
+
+    /// <summary>Cache files found corrupt and moved aside since this cache was opened (cmdlets report them as Sebs.CacheCorrupt errors).</summary>
+    public IReadOnlyCollection<SebsException> Quarantined => _quarantined.ToArray();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<SebsException> _quarantined = new();
+
+    /// <summary>
+    /// A cache file that is not a JSON object (truncated by a crash, edited by hand) is moved aside to
+    /// <c>&lt;file&gt;.corrupt-&lt;time&gt;</c>, reported, and read as empty: that entry is rebuilt, the rest of the cache keeps working.
+    /// </summary>
+    private JsonObject ReadOrQuarantine(string path, string what)
+    {
+        string reason;
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? new JsonObject();
+            if (JsonNode.Parse(File.ReadAllText(path)) is JsonObject ok) return ok;
+            reason = "not a JSON object";
         }
-        catch (JsonException ex)
-        {
-            throw new SebsException(SebsErrorIds.CacheCorrupt, SebsErrorKind.InvalidData,
-                $"The cache index '{path}' is not valid JSON ({ex.Message}). Remove it with Clear-SebsCache -Benchmark {benchmark}.", ex, path);
-        }
+        catch (JsonException ex) { reason = ex.Message; }
+        catch (DecoderFallbackException ex) { reason = ex.Message; }
+        var aside = $"{path}.corrupt-{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        File.Move(path, aside, overwrite: true);
+        var error = new SebsException(SebsErrorIds.CacheCorrupt, SebsErrorKind.InvalidData,
+            $"The cache file '{path}' ({what}) was corrupt ({reason}); it was moved to '{aside}' and that entry starts empty. The rest of the cache is unaffected.",
+            target: path);
+        _quarantined.Enqueue(error);
+        Diagnostics.OperationLog.Current.Warning(error.Message);
+        return new JsonObject();
     }
 
     public JsonObject ReadIndex(string benchmark) => WithLock(() => ReadIndexUnlocked(benchmark));
@@ -245,11 +275,7 @@ public sealed class SebsCache
     {
         var path = PlatformPath(platform);
         if (!File.Exists(path)) return new JsonObject();
-        try { return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? new JsonObject(); }
-        catch (JsonException ex)
-        {
-            throw new SebsException(SebsErrorIds.CacheCorrupt, SebsErrorKind.InvalidData, $"The cache file '{path}' is not valid JSON ({ex.Message}).", ex, path);
-        }
+        return ReadOrQuarantine(path, $"resources of {platform}");
     }
 
     /// <summary>Reads, changes and writes the platform's resources under the cache lock; returns what the change returned.</summary>

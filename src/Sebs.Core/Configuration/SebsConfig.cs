@@ -23,15 +23,26 @@ public sealed class SebsConfig
     public RuntimeSpec? Runtime { get; set; }
     /// <summary>Experiment settings by name (<c>perf-cost</c>, <c>network-ping-pong</c>, ...).</summary>
     public Dictionary<string, JsonObject> Experiments { get; } = new(StringComparer.OrdinalIgnoreCase);
-    /// <summary>Per-platform deployment sections by SeBS name (<c>local</c>, <c>aws</c>, ...).</summary>
-    public Dictionary<string, JsonObject> Deployments { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Per-platform deployment sections by SeBS name (<c>local</c>, <c>aws</c>, ...), secrets shown as [REDACTED] so
+    /// <c>Get-SebsConfig | Format-List</c> never prints them; platforms read the real values with <see cref="DeploymentSection(string)"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonObject> Deployments =>
+        _deployments.ToDictionary(kv => kv.Key, kv => SecretRedactor.Redact(kv.Value), StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, JsonObject> _deployments = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>The file this was read from, if any.</summary>
     public string? SourcePath { get; set; }
-    public JsonObject Raw { get; private set; } = new();
+    public JsonObject Raw => SecretRedactor.Redact(_raw);
+    private JsonObject _raw = new();
+    /// <summary>What the file has that Sebs ignores (unknown keys, with the nearest known one); the cmdlets write these as warnings.</summary>
+    public IReadOnlyList<string> Warnings { get; private set; } = Array.Empty<string>();
 
     /// <summary>The <c>deployment.&lt;section&gt;</c> object (empty when absent).</summary>
     public JsonObject DeploymentSection(string section) =>
-        Deployments.TryGetValue(section, out var s) ? s : new JsonObject();
+        _deployments.TryGetValue(section, out var s) ? s : new JsonObject();
+
+    /// <summary>Sets <c>deployment.&lt;section&gt;</c>.</summary>
+    public void SetDeploymentSection(string section, JsonObject value) => _deployments[section] = value;
 
     public JsonObject DeploymentSection(PlatformName platform) => DeploymentSection(platform.ToSebsName());
 
@@ -41,7 +52,7 @@ public sealed class SebsConfig
     {
         if (!File.Exists(path))
             throw new SebsException(SebsErrorIds.ConfigNotFound, SebsErrorKind.ObjectNotFound, $"Config file '{path}' does not exist.", target: path);
-        var config = Parse(File.ReadAllText(path), path);
+        var config = Parse(TextFile.ReadUtf8(path, SebsErrorIds.InvalidConfig), path);
         config.SourcePath = Path.GetFullPath(path);
         return config;
     }
@@ -64,7 +75,7 @@ public sealed class SebsConfig
         if (node is not JsonObject root)
             throw Invalid(source, "the top level must be a JSON object");
 
-        var config = new SebsConfig { Raw = root };
+        var config = new SebsConfig { _raw = root, Warnings = ConfigKeys.UnknownKeys(root, source).ToList() };
         if (root["experiments"] is JsonObject exp)
         {
             config.UpdateCode = Bool(exp, "update_code", source);
@@ -83,7 +94,8 @@ public sealed class SebsConfig
                 config.Runtime = new RuntimeSpec(lang, ver, Str(rt, "language-variant", source) ?? "default");
             }
             foreach (var name in new[] { "perf-cost", "network-ping-pong", "invocation-overhead", "eviction-model" })
-                if (exp[name] is JsonObject settings) config.Experiments[name] = settings;
+                // A copy: a child node would lead back (Parent, Root) to the whole file, secrets included.
+                if (exp[name] is JsonObject settings) config.Experiments[name] = (JsonObject)settings.DeepClone();
         }
         else if (root["experiments"] is not null)
         {
@@ -95,7 +107,7 @@ public sealed class SebsConfig
             var name = Str(dep, "name", source);
             if (name is not null) config.Platform = name;
             foreach (var (key, value) in dep)
-                if (value is JsonObject section) config.Deployments[key] = section;
+                if (value is JsonObject section) config._deployments[key] = section;
         }
         else if (root["deployment"] is not null)
         {
@@ -120,7 +132,7 @@ public sealed class SebsConfig
         foreach (var (k, v) in Experiments) exp[k] = v.DeepClone();
         var dep = new JsonObject();
         if (Platform is not null) dep["name"] = Platform.ToLowerInvariant();
-        foreach (var (k, v) in Deployments) dep[k] = SecretRedactor.Redact(v);
+        foreach (var (k, v) in _deployments) dep[k] = SecretRedactor.Redact(v);
         return new JsonObject { ["experiments"] = exp, ["deployment"] = dep };
     }
 

@@ -65,4 +65,29 @@ public static class SebsErrorIds
     public const string RemoteTriggerUnsupported = "Sebs.RemoteTriggerUnsupported";
     /// <summary>A load host dropped out of a run (the others went on); the message names it and what it finished.</summary>
     public const string RemoteHostFailed = "Sebs.RemoteHostFailed";
+    /// <summary>-Payload is not a JSON object, or holds text that cannot be sent as UTF-8.</summary>
+    public const string InvalidPayload = "Sebs.InvalidPayload";
+    /// <summary>A name that becomes part of a file or container name (function, benchmark) has a path separator, "..", or other characters no platform allows.</summary>
+    public const string InvalidName = "Sebs.InvalidName";
+    /// <summary>A folder given as a parameter (-BenchmarkPath, -Path) does not exist.</summary>
+    public const string PathNotFound = "Sebs.PathNotFound";
+    /// <summary>The results file or folder cannot be written; said before anything is deployed or invoked.</summary>
+    public const string ResultsNotWritable = "Sebs.ResultsNotWritable";
+    /// <summary>New-SebsConfig -Path names an existing file and -Force was not given.</summary>
+    public const string ConfigExists = "Sebs.ConfigExists";
+    /// <summary>Export-SebsChart got options that do not fit the chart kind.</summary>
+    public const string InvalidChartOptions = "Sebs.InvalidChartOptions";
+    /// <summary>Export-SebsChart got no results it can plot.</summary>
+    public const string NoChartData = "Sebs.NoChartData";
+    /// <summary>A case of Invoke-SebsRegression failed.</summary>
+    public const string RegressionFailed = "Sebs.RegressionFailed";
+
+    // What the cmdlets give exceptions that are not SebsExceptions (SebsCmdlet.ToErrorRecord), so every error has a Sebs id.
+    public const string AccessDenied = "Sebs.AccessDenied";
+    public const string IOError = "Sebs.IOError";
+    public const string Timeout = "Sebs.Timeout";
+    public const string ConnectionError = "Sebs.ConnectionError";
+    public const string OperationStopped = "Sebs.OperationStopped";
+    public const string InvalidArgument = "Sebs.InvalidArgument";
+    public const string UnexpectedError = "Sebs.UnexpectedError";
 }

@@ -39,7 +39,7 @@ public static partial class InputGenerator
         JsonObject spec;
         try
         {
-            spec = JsonNode.Parse(File.ReadAllText(specPath), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }) as JsonObject
+            spec = JsonNode.Parse(TextFile.ReadUtf8(specPath, SebsErrorIds.InputGenerationFailed), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }) as JsonObject
                    ?? throw new JsonException("the top level must be an object");
         }
         catch (JsonException ex)
@@ -122,7 +122,7 @@ public static partial class InputGenerator
         if (benchmark.InputGenerator != InputGeneratorKind.Declarative || !File.Exists(specPath)) return Array.Empty<NoSql.NoSqlTable>();
         try
         {
-            var spec = JsonNode.Parse(File.ReadAllText(specPath), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            var spec = JsonNode.Parse(TextFile.ReadUtf8(specPath, SebsErrorIds.InputGenerationFailed), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
             return DeclaredTables(spec?["nosql"] as JsonObject);
         }
         catch (JsonException) { return Array.Empty<NoSql.NoSqlTable>(); }

@@ -25,6 +25,9 @@ public static class WrapperOutput
         if (output["begin"] is { } begin && output["end"] is { } end &&
             TryEpochMicroseconds(begin, out var b) && TryEpochMicroseconds(end, out var e))
             result.Times.BenchmarkMicroseconds = e - b;
+        // Even a failed invocation says whether it ran in a fresh sandbox: keep that, so IsCold matches the output.
+        if (output["is_cold"] is JsonValue coldValue && coldValue.TryGetValue<bool>(out var wasCold))
+            result.Stats.ColdStart = wasCold;
         if (output["error"] is JsonObject error)
             return Fail(result, $"{error["type"]}: {error["message"]}".Trim(' ', ':'));
         if (output["is_cold"] is not JsonValue cold || !cold.TryGetValue<bool>(out var isCold))

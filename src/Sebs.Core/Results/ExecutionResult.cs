@@ -139,6 +139,11 @@ public sealed class ExecutionResult
     /// <summary>Set by -Validate: whether the output passed the benchmark's check (null: not validated).</summary>
     public bool? Valid { get; set; }
     public string? ValidationMessage { get; set; }
+    /// <summary>
+    /// False when the configured memory (FunctionMemoryMB, which costs are computed from) was recorded but not applied
+    /// to the sandbox (a local host process); null when the platform does not say.
+    /// </summary>
+    public bool? MemoryLimitEnforced { get; set; }
 
     // Flat view, milliseconds.
     public bool IsCold => Stats.ColdStart;

@@ -77,6 +77,7 @@ public static class InvocationJson
         w.WriteString("trigger", r.Trigger);
         if (r.Valid is { } valid) w.WriteBoolean("valid", valid);
         if (r.ValidationMessage is not null) w.WriteString("validation_message", r.ValidationMessage);
+        if (r.MemoryLimitEnforced is { } enforced) w.WriteBoolean("memory_limit_enforced", enforced);
         w.WriteEndObject();
     }
 
@@ -162,6 +163,7 @@ public static class InvocationJson
         r.Trigger = GetString(c, "trigger") ?? "";
         r.Valid = GetBool(c, "valid");
         r.ValidationMessage = GetString(c, "validation_message");
+        r.MemoryLimitEnforced = GetBool(c, "memory_limit_enforced");
     }
 
     private static void FillFromFunctionName(ExecutionResult r, string? functionKey)

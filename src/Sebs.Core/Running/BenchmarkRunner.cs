@@ -43,6 +43,7 @@ public sealed class BenchmarkRunner
     /// <summary>SeBS's get_function: build, then create the function, or reuse/update the cached one.</summary>
     public async Task<(SebsFunction Function, CodePackage Package, string Action)> DeployAsync(InvokeRequest request, CancellationToken ct)
     {
+        if (request.FunctionName is { } requested) SafeName.Check(requested, "-FunctionName");
         // SeBS's initialize: the platform's shared resources (role, resource group, buckets) exist before any function.
         await _platform.InitializeAsync(ct).ConfigureAwait(false);
         var package = await BuildAsync(request, ct).ConfigureAwait(false);
@@ -192,7 +193,8 @@ public sealed class BenchmarkRunner
         result.Region = function.Region;
         result.FunctionName = function.Name;
         result.Language = function.Language;
-        result.LanguageVersion = function.LanguageVersion;
+        // A platform that knows the runtime really ran (a host interpreter) has set it already.
+        if (string.IsNullOrEmpty(result.LanguageVersion)) result.LanguageVersion = function.LanguageVersion;
         result.FunctionMemoryMB = function.MemoryMB;
         result.Size = request.Payload is null ? request.Size : "custom";
         result.Invocation = index;

@@ -25,7 +25,7 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
     internal DockerClient Client => _client;
     public string Endpoint => _endpoint;
 
-    private static string DefaultEndpoint() =>
+    internal static string DefaultEndpoint() =>
         OperatingSystem.IsWindows() ? "npipe://./pipe/docker_engine" : "unix:///var/run/docker.sock";
 
     public static string ImageName(string language, string version) => $"sebs/run.local.{language}:{version}";
@@ -91,6 +91,12 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
 
     public async Task<SandboxInstance> StartAsync(SandboxSpec spec, CancellationToken ct)
     {
+        try { return await StartContainerAsync(spec, ct).ConfigureAwait(false); }
+        catch (Exception ex) when (IsEngineGone(ex, ct)) { throw Unreachable(ex); }
+    }
+
+    private async Task<SandboxInstance> StartContainerAsync(SandboxSpec spec, CancellationToken ct)
+    {
         await EnsureReachableAsync(ct).ConfigureAwait(false);
         var package = spec.Package;
         var image = ImageName(package.Language, package.LanguageVersion);
@@ -131,7 +137,12 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
             WorkingDir = "/function",
             HostConfig = hostConfig,
             ExposedPorts = hostNetwork ? null : new Dictionary<string, EmptyStruct> { [$"{containerPort}/tcp"] = default },
-            Labels = new Dictionary<string, string> { ["sebs.function"] = spec.FunctionName, ["sebs.port"] = port.ToString(CultureInfo.InvariantCulture) },
+            Labels = new Dictionary<string, string>
+            {
+                ["sebs.function"] = spec.FunctionName, ["sebs.port"] = port.ToString(CultureInfo.InvariantCulture),
+                // Which cache started it, so clean-up of one cache never stops another cache's function of the same name.
+                ["sebs.owner"] = spec.Environment.TryGetValue(SandboxEnvironment.OwnerLabel, out var owner) ? owner : "",
+            },
         }, ct).ConfigureAwait(false);
 
         await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), ct).ConfigureAwait(false);
@@ -142,7 +153,7 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
         {
             // Keep the logs: they are the only clue why start-up failed.
             var logPath = Path.Combine(spec.LogDirectory, $"{spec.FunctionName}-{port}-container.log");
-            Directory.CreateDirectory(spec.LogDirectory);
+            PrivateFile.Create(logPath);
             var logs = await ReadLogsAsync(created.ID, ct).ConfigureAwait(false);
             await File.WriteAllTextAsync(logPath, logs, ct).ConfigureAwait(false);
             await StopAsync(instance, CancellationToken.None).ConfigureAwait(false);
@@ -180,17 +191,37 @@ public sealed class DockerSandboxHost : ISandboxHost, IDisposable
             await _client.Containers.RemoveContainerAsync(instance.InstanceId, new ContainerRemoveParameters { Force = true }, ct).ConfigureAwait(false);
         }
         catch (DockerContainerNotFoundException) { }
+        // Another stop of the same container (a parallel clean-up) got there first.
+        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict && ex.ResponseBody.Contains("already in progress", StringComparison.Ordinal)) { }
+        catch (Exception ex) when (IsEngineGone(ex, ct))
+        {
+            throw Unreachable(ex);
+        }
     }
 
+    /// <summary>The engine went away during a call (stopped, socket removed): not a bug, and said as such.</summary>
+    private static bool IsEngineGone(Exception ex, CancellationToken ct) =>
+        !ct.IsCancellationRequested && ex is HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException;
+
+    private SebsException Unreachable(Exception ex) =>
+        new(SebsErrorIds.DockerUnreachable, SebsErrorKind.ConnectionError,
+            $"The Docker engine at {_endpoint} stopped answering ({ex.GetBaseException().Message}). Results measured so far are kept; start Docker and run again.",
+            ex, _endpoint);
+
     /// <summary>Containers Sebs started for functions (label sebs.function), running or not: what clean-up must find.</summary>
-    public async Task<IReadOnlyList<(string Id, string Function, string State)>> ListFunctionContainersAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<(string Id, string Function, string State)>> ListFunctionContainersAsync(CancellationToken ct) =>
+        (await ListLabelledContainersAsync(ct).ConfigureAwait(false)).Select(c => (c.Id, c.Function, c.State)).ToList();
+
+    /// <summary>Function containers with the cache that started them (label sebs.owner; empty for containers of older versions).</summary>
+    public async Task<IReadOnlyList<(string Id, string Function, string Owner, string State)>> ListLabelledContainersAsync(CancellationToken ct)
     {
         var list = await _client.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { ["sebs.function"] = true } },
         }, ct).ConfigureAwait(false);
-        return list.Select(c => (c.ID, c.Labels.TryGetValue("sebs.function", out var f) ? f : "", c.State ?? "")).ToList();
+        return list.Select(c => (c.ID, c.Labels.TryGetValue("sebs.function", out var f) ? f : "",
+            c.Labels.TryGetValue("sebs.owner", out var o) ? o : "", c.State ?? "")).ToList();
     }
 
     public async Task<bool> ExistsAsync(SandboxInstance instance, CancellationToken ct)

@@ -27,6 +27,7 @@ public sealed class ProcessSandboxHost : ISandboxHost
         var port = Readiness.FreePort();
         Directory.CreateDirectory(spec.LogDirectory);
         var logPath = Path.Combine(spec.LogDirectory, $"{spec.FunctionName}-{port}.log");
+        PrivateFile.Create(logPath);
 
         // Start through a shell so output goes straight to the log file and the server outlives this pwsh session.
         var psi = new ProcessStartInfo("/bin/sh")
@@ -40,7 +41,10 @@ public sealed class ProcessSandboxHost : ISandboxHost
         psi.ArgumentList.Add(exe);
         psi.ArgumentList.Add(Path.Combine(spec.Package.Path, entry));
         psi.ArgumentList.Add(logPath);
-        foreach (var (k, v) in spec.Environment) psi.Environment[k] = v;
+        // Only what the function needs, never the parent's environment (credentials): see SandboxEnvironment.
+        psi.Environment.Clear();
+        foreach (var (k, v) in SandboxEnvironment.For(spec.Environment, Environment.GetEnvironmentVariable)) psi.Environment[k] = v;
+        psi.Environment[SandboxEnvironment.FunctionLabel] = spec.FunctionName;
         psi.Environment["SEBS_HOST"] = "127.0.0.1";
         psi.Environment["SEBS_PORT"] = port.ToString(CultureInfo.InvariantCulture);
         psi.Environment["SEBS_CONTAINER_ID"] = Guid.NewGuid().ToString("N")[..8];
@@ -97,6 +101,9 @@ public sealed class ProcessSandboxHost : ISandboxHost
         }
         catch (ArgumentException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
+        // The process exited (a handler calling os._exit) between the pid lookup and the read of its environ.
+        catch (IOException) { return null; }
+        catch (InvalidOperationException) { return null; }
     }
 
     public MemorySample? ReadMemory(SandboxInstance instance) => ProcStatusReader.Read(instance.InstanceId);

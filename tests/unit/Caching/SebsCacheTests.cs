@@ -54,14 +54,32 @@ public class SebsCacheTests
     }
 
     [Fact]
-    public void A_corrupt_index_is_reported_with_its_path()
+    public void A_corrupt_index_is_quarantined_and_reported_and_the_rest_keeps_working()
     {
         var cache = new SebsCache(TestPaths.NewTempDir());
+        cache.SetFunction("110.dynamic-html", new PlatformName("Local"), "python", "f", new System.Text.Json.Nodes.JsonObject { ["name"] = "f" });
         Directory.CreateDirectory(Path.Combine(cache.Root, "010.sleep"));
-        File.WriteAllText(Path.Combine(cache.Root, "010.sleep", "config.json"), "{ not json");
-        var ex = Assert.Throws<SebsException>(() => cache.ReadIndex("010.sleep"));
-        Assert.Equal(SebsErrorIds.CacheCorrupt, ex.ErrorId);
-        Assert.Contains("010.sleep", ex.Message);
+        File.WriteAllText(Path.Combine(cache.Root, "010.sleep", "config.json"), "{ \"python\": { \"functions\": ");
+        Assert.Empty(cache.ReadIndex("010.sleep"));
+        var reported = Assert.Single(cache.Quarantined);
+        Assert.Equal(SebsErrorIds.CacheCorrupt, reported.ErrorId);
+        Assert.Contains("010.sleep", reported.Message);
+        Assert.Single(Directory.GetFiles(Path.Combine(cache.Root, "010.sleep"), "config.json.corrupt-*"));
+        // The other benchmark is untouched, and the quarantined one can be written again.
+        Assert.Single(cache.GetFunctions("110.dynamic-html", new PlatformName("Local")));
+        cache.SetFunction("010.sleep", new PlatformName("Local"), "python", "g", new System.Text.Json.Nodes.JsonObject { ["name"] = "g" });
+        Assert.NotNull(cache.GetFunction("010.sleep", new PlatformName("Local"), "python", "g"));
+    }
+
+    [Theory]
+    [InlineData("../outside")]
+    [InlineData("a/b")]
+    [InlineData("..")]
+    public void Benchmark_names_never_leave_the_cache_folder(string name)
+    {
+        var cache = new SebsCache(TestPaths.NewTempDir());
+        var ex = Assert.Throws<SebsException>(() => cache.ReadIndex(name));
+        Assert.Equal(SebsErrorIds.InvalidName, ex.ErrorId);
     }
 
     [Fact]
