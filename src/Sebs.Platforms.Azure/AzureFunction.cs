@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using Sebs.Core.Platforms;
+
+namespace Sebs.Platforms.Azure;
+
+/// <summary>A function app with one HTTP-triggered function "handler" (SeBS's AzureFunction): its ARM ids and plan.</summary>
+public sealed class AzureFunction : SebsFunction
+{
+    /// <summary>ARM id of the site (…/Microsoft.Web/sites/{app}).</summary>
+    public string? SiteId { get; set; }
+    /// <summary>ARM id of the plan (…/Microsoft.Web/serverfarms/{plan}).</summary>
+    public string? PlanId { get; set; }
+    public AzureHostingPlan Plan { get; set; } = AzureHostingPlan.Flex;
+    public string? ResourceGroup { get; set; }
+    /// <summary>Storage account holding the app's deployment container / package.</summary>
+    public string? StorageAccount { get; set; }
+    /// <summary>The Application Insights component's appId the app sends telemetry to (the query API's key).</summary>
+    public string? InsightsAppId { get; set; }
+    /// <summary>SeBS's cold-start counter value last set as ForceColdStart.</summary>
+    public int ColdStartCounter { get; set; }
+    /// <summary>The code package last deployed (redeployed when only the timeout, which lives in host.json, changes).</summary>
+    public string? PackagePath { get; set; }
+
+    protected override void WriteState(JsonObject state)
+    {
+        state["site_id"] = SiteId;
+        state["plan_id"] = PlanId;
+        state["hosting_plan"] = Plan.ToString();
+        state["resource_group"] = ResourceGroup;
+        state["storage_account"] = StorageAccount;
+        state["insights_app_id"] = InsightsAppId;
+        state["cold_start_counter"] = ColdStartCounter;
+        state["package_path"] = PackagePath;
+    }
+
+    protected override void ReadState(JsonObject cached)
+    {
+        SiteId = cached["site_id"]?.GetValue<string>();
+        PlanId = cached["plan_id"]?.GetValue<string>();
+        Plan = Enum.TryParse<AzureHostingPlan>(cached["hosting_plan"]?.GetValue<string>(), out var p) ? p : AzureHostingPlan.Flex;
+        ResourceGroup = cached["resource_group"]?.GetValue<string>();
+        StorageAccount = cached["storage_account"]?.GetValue<string>();
+        InsightsAppId = cached["insights_app_id"]?.GetValue<string>();
+        ColdStartCounter = cached["cold_start_counter"]?.GetValue<int>() ?? 0;
+        PackagePath = cached["package_path"]?.GetValue<string>();
+    }
+}
