@@ -66,6 +66,10 @@ run_tests() {
   log "xunit tests"
   dotnet test "$ROOT/tests/unit/Sebs.Tests.csproj" -c "$CONFIG" --no-build --nologo \
     --logger "trx;LogFileName=unit.trx" --results-directory "$results" || unit_rc=$?
+  # The test-only platform the contract suite registers through the seam (tests/platforms).
+  dotnet publish "$ROOT/tests/platforms/Sebs.Platforms.Loopback/Sebs.Platforms.Loopback.csproj" -c "$CONFIG" --no-build \
+    -o "$ROOT/out/test-platforms/Loopback" -v quiet >/dev/null
+  rm -f "$ROOT/out/test-platforms/Loopback/Sebs.Core.dll"
   log "Pester tests (fresh pwsh against $OUT)"
   pwsh -NoProfile -NonInteractive -File "$ROOT/tests/pester/Invoke-SebsTests.ps1" \
     -ModulePath "$OUT" -PesterPath "$ROOT/.tools/Modules" -ResultPath "$results/pester.json" || pester_rc=$?

@@ -11,6 +11,7 @@ using Sebs.Core.Platforms;
 using Sebs.Core.Results;
 using Sebs.Platforms.Local.Sandboxes;
 using Sebs.Platforms.Local.Storage;
+using Sebs.Core.Storage;
 
 namespace Sebs.Platforms.Local;
 
@@ -499,6 +500,11 @@ public sealed class LocalPlatformFactory : IPlatformFactory
             ["nodejs"] = new RuntimeVersion[] { new("18"), new("14"), new("16"), new("20"), new("22") },
         }, new[] { "x64", "arm64" }),
         DefaultRegion = "local",
+        Options = new[]
+        {
+            new PlatformOption("Sandbox", "Auto (Docker when an engine answers and the run image exists, else a host process), Process or Docker.",
+                new[] { "Auto", "Process", "Docker" }, "Auto"),
+        },
         FunctionsRunLocally = true,
         BatchPause = TimeSpan.Zero,
         ColdSamplePause = TimeSpan.Zero,

@@ -23,7 +23,8 @@ internal sealed class MemoryMonitor : IDisposable
         lock (_gate)
             _tracked[instance.InstanceId] = (instance, host, new MemoryStatistics
             {
-                FunctionName = functionName, InstanceId = instance.InstanceId, Sandbox = instance.Kind.ToString(), IntervalMs = _interval.TotalMilliseconds,
+                Platform = LocalPlatformFactory.Local.Name.Value, FunctionName = functionName, InstanceId = instance.InstanceId, Sandbox = instance.Kind.ToString(),
+                IntervalMs = _interval.TotalMilliseconds,
             }, 0);
     }
 

@@ -40,7 +40,7 @@ public sealed class BuildSebsImageCommand : SebsCmdlet
             RunForItem(language, async (queue, ct) =>
             {
                 queue.Report(new Core.Diagnostics.SebsProgress("Build-SebsImage", $"Building sebs/run.local.{language}:{version}"));
-                var platform = SebsSession.Platform(PlatformName.Local, new Core.Configuration.SebsConfig(), cache,
+                var platform = SebsSession.Platform(new PlatformName(SebsSession.DefaultPlatform), new Core.Configuration.SebsConfig(), cache,
                     new Dictionary<string, object?> { ["Sandbox"] = "Docker" }, queue);
                 var builder = (IRunImageBuilder)platform;
                 queue.WriteObject(await builder.BuildRunImageAsync(language, version, Offline, Force, ct).ConfigureAwait(false));

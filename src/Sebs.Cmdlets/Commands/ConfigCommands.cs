@@ -59,17 +59,17 @@ public sealed class NewSebsConfigCommand : SebsCmdlet
     {
         try
         {
-            var platform = PlatformNames.Parse(Platform);
+            var descriptor = PlatformLoader.Factory(Platform).Descriptor;
             var language = LanguageRuntimes.NormalizeLanguage(Language);
             var config = new SebsConfig
             {
-                Platform = platform,
-                Architecture = Architecture,
-                Runtime = new RuntimeSpec(language, LanguageRuntimes.ResolveVersion(platform, language, LanguageVersion)),
+                Platform = descriptor.Name.ToSebsName(),
+                Architecture = descriptor.Runtimes.ResolveArchitecture(Architecture),
+                Runtime = new RuntimeSpec(language, descriptor.Runtimes.Resolve(language, LanguageVersion, DirectLog)),
             };
             var section = new System.Text.Json.Nodes.JsonObject();
-            if (platform != PlatformName.Local) section["region"] = Region ?? config.Region(platform);
-            config.Deployments[platform.ToSebsName()] = section;
+            if (!descriptor.FunctionsRunLocally) section["region"] = descriptor.Region(config, Region);
+            config.Deployments[descriptor.ConfigSection] = section;
             if (Path is not null)
             {
                 var full = GetUnresolvedProviderPathFromPSPath(Path);

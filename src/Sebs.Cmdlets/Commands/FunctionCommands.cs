@@ -153,12 +153,13 @@ public sealed class GetSebsFunctionCommand : SebsPlatformCmdlet
         var benchmarks = Benchmark is { Length: > 0 } ? Benchmark : Cache.Benchmarks().ToArray();
         foreach (var b in benchmarks)
         {
+            var factory = PlatformLoader.Factory(PlatformName);
             foreach (var json in Cache.GetFunctions(b, PlatformName))
             {
-                var function = SebsFunction.FromJson(json, PlatformName);
+                var function = factory.RestoreFunction(json);
                 if (!pattern.IsMatch(function.Name)) continue;
-                // Only a local sandbox answers /alive; a cloud URL would run the function.
-                if (PlatformName == PlatformName.Local && function.Url is { } url) function.IsRunning = Probe(url);
+                // Only a sandbox on this machine answers /alive; a cloud URL would run the function.
+                if (PlatformDescriptor.FunctionsRunLocally && function.Url is { } url) function.IsRunning = Probe(url);
                 WriteObject(function);
             }
         }
@@ -197,8 +198,9 @@ public sealed class RemoveSebsFunctionCommand : SebsPlatformCmdlet
         if (ParameterSetName == "Name")
         {
             var pattern = new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+            var factory = PlatformLoader.Factory(PlatformName);
             targets = Cache.Benchmarks().SelectMany(b => Cache.GetFunctions(b, PlatformName))
-                .Select(j => SebsFunction.FromJson(j, PlatformName)).Where(f => pattern.IsMatch(f.Name)).ToList();
+                .Select(factory.RestoreFunction).Where(f => pattern.IsMatch(f.Name)).ToList();
         }
         foreach (var function in targets)
         {
@@ -207,7 +209,7 @@ public sealed class RemoveSebsFunctionCommand : SebsPlatformCmdlet
             if (!(Force && !whatIf) && !ShouldProcess($"{function.Name} on {function.Platform}", "Remove function")) continue;
             RunForItem(function.Name, async (queue, ct) =>
             {
-                var platform = SebsSession.Platform(function.Platform, Config, Cache, new Dictionary<string, object?> { ["Sandbox"] = Sandbox }, queue);
+                var platform = OpenPlatform(PlatformLoader.Factory(function.Platform).Descriptor, queue);
                 await platform.DeleteFunctionAsync(function, ct).ConfigureAwait(false);
                 function.IsRunning = false;
                 if (PassThru) queue.WriteObject(function);

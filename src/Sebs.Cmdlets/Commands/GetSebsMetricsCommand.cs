@@ -60,22 +60,14 @@ public sealed class GetSebsMetricsCommand : SebsPlatformCmdlet
         // Results may come from several platforms and functions; each function's window is its own results' span.
         foreach (var group in _results.GroupBy(r => (r.Platform, r.FunctionName)))
         {
-            var platformName = PlatformNames.Parse(group.Key.Platform);
+            var descriptor = PlatformLoader.Factory(group.Key.Platform).Descriptor;
             var list = group.ToList();
             RunAsync(async (queue, ct) =>
             {
-                var platform = SebsSession.Platform(platformName, Config, Cache, new Dictionary<string, object?> { ["Sandbox"] = Sandbox }, queue);
+                var platform = OpenPlatform(descriptor, queue);
+                // Cloud logs lag behind the invocations: asked again while results still lack provider times.
                 if (platform.Metrics is not null)
-                {
-                    var function = list[0];
-                    var fn = new SebsFunction
-                    {
-                        Name = function.FunctionName, Benchmark = function.Benchmark, Platform = platformName, Region = function.Region,
-                        Config = new FunctionConfig(function.FunctionMemoryMB, 0, function.Language, function.LanguageVersion),
-                    };
-                    // Cloud logs lag behind the invocations: asked again while results still lack provider times.
-                    await ProviderMetrics.EnrichAsync(platform, fn, list, queue, ct).ConfigureAwait(false);
-                }
+                    await ProviderMetrics.EnrichAsync(platform, group.Key.FunctionName, list, queue, ct).ConfigureAwait(false);
                 foreach (var r in list) queue.WriteObject(r);
             });
         }

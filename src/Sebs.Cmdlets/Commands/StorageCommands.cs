@@ -44,7 +44,7 @@ public sealed class StartSebsStorageCommand : SebsCmdlet
             var output = OutputPath is null ? null : GetUnresolvedProviderPathFromPSPath(OutputPath);
             RunForItem(Image, async (queue, ct) =>
             {
-                var platform = (IStorageServiceHost)SebsSession.Platform(PlatformName.Local, new SebsConfig(), cache,
+                var platform = (IStorageServiceHost)SebsSession.Platform(new PlatformName(SebsSession.DefaultPlatform), new SebsConfig(), cache,
                     new Dictionary<string, object?> { ["Sandbox"] = "Docker" }, queue);
                 var instance = await platform.StartObjectStorageAsync(new StorageStartOptions(Image, Port > 0 ? Port : null, data), ct).ConfigureAwait(false);
                 if (output is not null)
@@ -81,7 +81,7 @@ public sealed class StopSebsStorageCommand : SebsCmdlet
             if (!ShouldProcess(instance.ToString(), "Stop storage container")) return;
             RunAsync(async (queue, ct) =>
             {
-                var platform = (IStorageServiceHost)SebsSession.Platform(PlatformName.Local, new SebsConfig(), SebsSession.OpenCache(null),
+                var platform = (IStorageServiceHost)SebsSession.Platform(new PlatformName(SebsSession.DefaultPlatform), new SebsConfig(), SebsSession.OpenCache(null),
                     new Dictionary<string, object?> { ["Sandbox"] = "Docker" }, queue);
                 await platform.StopObjectStorageAsync(instance, ct).ConfigureAwait(false);
                 if (PassThru) queue.WriteObject(instance);

@@ -9,27 +9,48 @@ using Sebs.Core.Platforms;
 namespace Sebs.Cmdlets.Infrastructure;
 
 /// <summary>
-/// Loads a platform assembly and its SDKs (Docker.DotNet, Minio, AWSSDK, ...) from
-/// <c>dependencies/Platforms.&lt;Name&gt;/</c> into a load context of its own, on first use. Sebs.Core and the
-/// runtime come from the default context, so the public types scripts name stay one and the same.
+/// The session's platform registry. The module's own platforms are found by folder (<c>dependencies/Platforms.&lt;Name&gt;/
+/// Sebs.Platforms.&lt;Name&gt;.dll</c>) without loading them; Register-SebsPlatform adds others (a user's own, or a test's).
+/// Each platform assembly and its SDKs (Docker.DotNet, Minio, AWSSDK, Azure, Google) load on first use into a context of
+/// their own; Sebs.Core and the runtime come from the default context, so the public types scripts name stay one.
 /// </summary>
 internal static class PlatformLoader
 {
-    private static readonly ConcurrentDictionary<PlatformName, Lazy<IPlatformFactory>> Factories = new();
+    private static readonly Lazy<PlatformRegistry> Instance = new(Discover);
 
     public static string DependenciesRoot => Path.Combine(CatalogLocator.ModuleRoot, "dependencies");
 
-    public static IPlatformFactory Factory(PlatformName name) =>
-        Factories.GetOrAdd(name, n => new Lazy<IPlatformFactory>(() => Load(n))).Value;
+    public static PlatformRegistry Registry => Instance.Value;
 
-    private static IPlatformFactory Load(PlatformName name)
+    /// <summary>The platform a user named (name or alias); an unknown name lists the registered ones.</summary>
+    public static IPlatformFactory Factory(string? name, string? source = null) => Registry.Resolve(name, source);
+
+    public static IPlatformFactory Factory(PlatformName name) => Registry.Resolve(name);
+
+    private static PlatformRegistry Discover()
     {
-        var dir = Path.Combine(DependenciesRoot, "Platforms." + name);
-        var path = Path.Combine(dir, $"Sebs.Platforms.{name}.dll");
-        if (!File.Exists(path))
-            throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.ResourceUnavailable,
-                $"The {name} platform is not part of this build of Sebs (no {path}).", target: name.ToString());
-        return DependencyLoader.CreateImplementation<IPlatformFactory>(name.ToString(), dir, path);
+        var registry = new PlatformRegistry();
+        if (!Directory.Exists(DependenciesRoot)) return registry;
+        foreach (var dir in Directory.EnumerateDirectories(DependenciesRoot, "Platforms.*"))
+        {
+            var suffix = Path.GetFileName(dir)["Platforms.".Length..];
+            var path = Path.Combine(dir, $"Sebs.Platforms.{suffix}.dll");
+            if (!File.Exists(path) || !suffix.All(char.IsAsciiLetterOrDigit)) continue;
+            registry.Register(new PlatformName(suffix), () => DependencyLoader.CreateImplementation<IPlatformFactory>(suffix, dir, path));
+        }
+        return registry;
+    }
+
+    /// <summary>Registers the platform in an assembly (its folder holds its dependencies) and returns its declaration.</summary>
+    public static PlatformDescriptor Register(string assemblyPath)
+    {
+        var full = Path.GetFullPath(assemblyPath);
+        if (!File.Exists(full))
+            throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.ObjectNotFound, $"No platform assembly at '{full}'.", target: full);
+        var dir = Path.GetDirectoryName(full)!;
+        var factory = DependencyLoader.CreateImplementation<IPlatformFactory>(Path.GetFileNameWithoutExtension(full), dir, full);
+        Registry.Register(factory);
+        return factory.Descriptor;
     }
 }
 

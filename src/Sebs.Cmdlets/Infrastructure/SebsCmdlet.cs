@@ -40,6 +40,8 @@ public abstract class SebsCmdlet : PSCmdlet
         var token = CancellationToken;
         var task = Task.Run(async () =>
         {
+            // Platforms log to the operation that calls them: this cmdlet's queue, for as long as this work runs.
+            using var scope = OperationLog.Use(sink);
             try { await work(sink, token).ConfigureAwait(false); }
             finally { queue.CompleteAdding(); }
         });

@@ -44,6 +44,8 @@ public sealed class SebsExperimentJob : Job
         _task = Task.Run(async () =>
         {
             JobState final;
+            // The platform is the session's, but its messages from this run belong to this job only.
+            using var scope = Sebs.Core.Diagnostics.OperationLog.Use(sink);
             try
             {
                 await work(sink, _cts.Token).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using System.Collections;
+using System.Collections.ObjectModel;
 using System.Management.Automation;
 using Sebs.Core;
 using Sebs.Core.Benchmarks;
@@ -9,13 +11,20 @@ using Sebs.Core.Platforms;
 
 namespace Sebs.Cmdlets.Infrastructure;
 
-/// <summary>Common parameters of the cmdlets that talk to a platform: -Platform, -ConfigPath, -CachePath, -Sandbox.</summary>
-public abstract class SebsPlatformCmdlet : SebsCmdlet
+/// <summary>
+/// Common parameters of the cmdlets that talk to a platform: -Platform, -Region, -ConfigPath, -CachePath,
+/// -PlatformOption, and the chosen platform's own options as dynamic parameters (the local platform's -Sandbox).
+/// </summary>
+public abstract class SebsPlatformCmdlet : SebsCmdlet, IDynamicParameters
 {
-    /// <summary>Local, Aws, Azure or Gcp (SeBS's lowercase names work too). Default: deployment.name of the config, else Local.</summary>
+    /// <summary>A registered platform (Get-SebsPlatform lists them; SeBS's lowercase names work too). Default: deployment.name of the config, else Local.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(PlatformNameCompleter))]
     public string? Platform { get; set; }
+
+    /// <summary>The cloud region. Default: deployment.&lt;platform&gt;.region of the config, else the platform's default.</summary>
+    [Parameter]
+    public string? Region { get; set; }
 
     /// <summary>A SeBS-compatible config file (experiments + deployment sections).</summary>
     [Parameter]
@@ -26,27 +35,74 @@ public abstract class SebsPlatformCmdlet : SebsCmdlet
     [Parameter]
     public string? CachePath { get; set; }
 
-    /// <summary>Local platform only: Auto (Docker when available, else a host process), Process or Docker.</summary>
+    /// <summary>Options only the chosen platform has, by name (Get-SebsPlatform shows them), e.g. @{ Sandbox = 'Docker' } on Local.</summary>
     [Parameter]
-    [ValidateSet("Auto", "Process", "Docker", IgnoreCase = true)]
-    public string Sandbox { get; set; } = "Auto";
+    public Hashtable? PlatformOption { get; set; }
 
     protected SebsConfig Config { get; private set; } = new();
     protected SebsCache Cache { get; private set; } = null!;
-    protected PlatformName PlatformName { get; private set; }
+    protected PlatformName PlatformName => PlatformDescriptor.Name;
+    protected PlatformDescriptor PlatformDescriptor { get; private set; } = null!;
+
+    private RuntimeDefinedParameterDictionary? _dynamic;
+
+    /// <summary>The chosen platform's options (its descriptor's Options) as parameters of this cmdlet.</summary>
+    public object? GetDynamicParameters()
+    {
+        _dynamic = new RuntimeDefinedParameterDictionary();
+        IPlatformFactory factory;
+        try { factory = PlatformLoader.Factory(Platform ?? SebsSession.DefaultPlatform); }
+        catch (SebsException) { return _dynamic; } // the unknown name is reported when the cmdlet runs
+        foreach (var option in factory.Descriptor.Options)
+        {
+            if (MyInvocation.MyCommand is CmdletInfo info && info.ImplementingType.GetProperty(option.Name) is not null) continue;
+            var attributes = new Collection<Attribute> { new ParameterAttribute { HelpMessage = option.Description } };
+            if (option.AllowedValues is { Count: > 0 } values)
+                attributes.Add(new ValidateSetAttribute(values.ToArray()) { IgnoreCase = true });
+            _dynamic[option.Name] = new RuntimeDefinedParameter(option.Name, typeof(string), attributes);
+        }
+        return _dynamic;
+    }
 
     protected override void BeginProcessing()
     {
         try
         {
             Config = SebsSession.LoadConfig(ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath));
-            PlatformName = Platform is null ? Config.Platform : PlatformNames.Parse(Platform);
+            var named = Platform ?? Config.Platform ?? SebsSession.DefaultPlatform;
+            PlatformDescriptor = PlatformLoader.Factory(named, Platform is null && Config.Platform is not null ? $"{Config.SourcePath} (deployment.name)" : null).Descriptor;
             Cache = SebsSession.OpenCache(CachePath is null ? null : GetUnresolvedProviderPathFromPSPath(CachePath), Config);
         }
         catch (SebsException ex)
         {
             ThrowSebsError(ex);
         }
+    }
+
+    /// <summary>-PlatformOption and the dynamic option parameters, checked against what the platform declares.</summary>
+    protected IReadOnlyDictionary<string, object?> PlatformOptions(PlatformDescriptor descriptor)
+    {
+        var options = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var option in descriptor.Options)
+            if (option.Default is not null) options[option.Name] = option.Default;
+        if (PlatformOption is not null)
+            foreach (DictionaryEntry entry in PlatformOption)
+            {
+                var name = entry.Key?.ToString() ?? "";
+                var declared = descriptor.Options.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidArgument,
+                        $"-PlatformOption: {descriptor.Name} has no option '{name}'." +
+                        (descriptor.Options.Count > 0 ? $" Its options: {string.Join(", ", descriptor.Options.Select(o => o.Name))}." : " It has no options."), target: name);
+                var value = entry.Value is PSObject pso ? pso.BaseObject : entry.Value;
+                if (declared.AllowedValues is { Count: > 0 } allowed && !allowed.Contains(value?.ToString() ?? "", StringComparer.OrdinalIgnoreCase))
+                    throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidArgument,
+                        $"-PlatformOption {declared.Name} must be one of {string.Join(", ", allowed)}, not '{value}'.", target: name);
+                options[declared.Name] = value;
+            }
+        if (_dynamic is not null && descriptor.Name == PlatformName)
+            foreach (var (name, parameter) in _dynamic)
+                if (parameter.IsSet) options[name] = parameter.Value;
+        return options;
     }
 
     /// <summary>
@@ -62,18 +118,21 @@ public abstract class SebsPlatformCmdlet : SebsCmdlet
         return (lang, configured);
     }
 
-    protected IPlatform OpenPlatform(ISebsLog log) =>
-        SebsSession.Platform(PlatformName, Config, Cache, new Dictionary<string, object?> { ["Sandbox"] = Sandbox }, log);
+    protected IPlatform OpenPlatform(ISebsLog log) => OpenPlatform(PlatformDescriptor, log);
+
+    /// <summary>The session's instance of a platform, with this call's region and options.</summary>
+    protected IPlatform OpenPlatform(PlatformDescriptor descriptor, ISebsLog log) =>
+        SebsSession.Platform(descriptor.Name, Config, Cache, PlatformOptions(descriptor), log, descriptor.Name == PlatformName ? Region : null);
 
     protected BenchmarkCatalog Catalog(string[]? extraPaths = null) =>
         CatalogLocator.Load(extraPaths?.Select(p => GetUnresolvedProviderPathFromPSPath(p)));
 }
 
-/// <summary>Completes -Platform.</summary>
+/// <summary>Completes -Platform with the registered platforms.</summary>
 public sealed class PlatformNameCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters) =>
-        PlatformNames.All.Where(p => p.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
+        System.Management.Automation.Language.CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        PlatformLoader.Registry.Names.Select(n => n.Value).Where(p => p.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
             .Select(p => new CompletionResult(p, p, CompletionResultType.ParameterValue, p));
 }

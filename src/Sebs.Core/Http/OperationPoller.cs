@@ -8,7 +8,8 @@ namespace Sebs.Core.Http;
 public readonly record struct PollStep<T>(bool Done, T? Value, string Status = "", TimeSpan? RetryAfter = null)
 {
     public static PollStep<T> Finished(T value, string status = "done") => new(true, value, status);
-    public static PollStep<T> Running(string status, TimeSpan? retryAfter = null) => new(false, default, status, retryAfter);
+    /// <param name="value">What is known so far, returned when the attempts run out (<see cref="PollOptions.MaxAttempts"/>).</param>
+    public static PollStep<T> Running(string status, TimeSpan? retryAfter = null, T? value = default) => new(false, value, status, retryAfter);
 }
 
 /// <summary>How often and how long to poll.</summary>
@@ -17,6 +18,8 @@ public sealed record PollOptions(TimeSpan Interval, TimeSpan Deadline, string Wh
     /// <summary>The longest wait between looks when the service names none and polls back off.</summary>
     public TimeSpan MaxInterval { get; init; } = TimeSpan.FromSeconds(10);
     public bool BackOff { get; init; }
+    /// <summary>Looks in all; when they run out the last look's value is returned (a deadline throws instead).</summary>
+    public int? MaxAttempts { get; init; }
 }
 
 /// <summary>
@@ -33,7 +36,7 @@ public static class OperationPoller
             .AddTimeout(new TimeoutStrategyOptions { Timeout = options.Deadline })
             .AddRetry(new RetryStrategyOptions<PollStep<T>>
             {
-                MaxRetryAttempts = int.MaxValue,
+                MaxRetryAttempts = options.MaxAttempts is { } max ? Math.Max(0, max - 1) : int.MaxValue,
                 BackoffType = options.BackOff ? DelayBackoffType.Exponential : DelayBackoffType.Constant,
                 Delay = options.Interval,
                 MaxDelay = options.MaxInterval,

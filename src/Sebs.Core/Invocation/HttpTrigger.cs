@@ -74,6 +74,7 @@ public sealed class HttpTrigger : IFunctionTrigger, IDisposable
             var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
             sw.Stop();
             Finish(result, sw.Elapsed);
+            result.Throttled = (int)response.StatusCode == 429;
             result.Times.HttpFirstByteReturnSeconds = firstByte.TotalSeconds;
             result.Times.HttpStartupSeconds = ConnectTimer.Value?.Elapsed.TotalSeconds ?? 0;
 

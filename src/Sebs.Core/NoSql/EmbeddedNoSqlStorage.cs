@@ -87,16 +87,12 @@ public sealed partial class EmbeddedNoSqlStorage : NoSqlStorageBase
     private async Task<T> WithLockAsync<T>(string lockPath, Func<T> action, CancellationToken ct)
     {
         // .NET takes flock(LOCK_EX | LOCK_NB) when a file is opened with FileShare.None on Unix: the same lock nosql.py takes.
-        var deadline = DateTime.UtcNow + LockTimeout;
-        while (true)
+        var held = await Http.OperationPoller.PollAsync(_ =>
         {
-            FileStream? lf = null;
-            try { lf = new FileStream(lockPath, FileMode.Append, FileAccess.Write, FileShare.None); }
-            catch (IOException) when (DateTime.UtcNow < deadline) { }
-            if (lf is not null)
-                using (lf) return action();
-            await Task.Delay(10, ct).ConfigureAwait(false);
-        }
+            try { return Task.FromResult(Http.PollStep<FileStream>.Finished(new FileStream(lockPath, FileMode.Append, FileAccess.Write, FileShare.None))); }
+            catch (IOException) { return Task.FromResult(Http.PollStep<FileStream>.Running("held by another writer")); }
+        }, new Http.PollOptions(TimeSpan.FromMilliseconds(10), LockTimeout, $"Waiting for the lock on {lockPath}"), ct).ConfigureAwait(false);
+        using (held) return action();
     }
 
     public override Task CreateTableAsync(string name, string primaryKey, string? secondaryKey, CancellationToken ct)

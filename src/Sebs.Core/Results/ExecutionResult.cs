@@ -97,6 +97,13 @@ public sealed class ExecutionResult
     public string? ErrorMessage { get; set; }
     /// <summary>True when the invocation was abandoned because it exceeded the function timeout.</summary>
     public bool TimedOut { get; set; }
+    /// <summary>
+    /// True when the platform refused the invocation for lack of capacity (HTTP 429, Lambda's TooManyRequestsException):
+    /// a failed sample, never silently retried, so a throttled run shows as such instead of as fast.
+    /// </summary>
+    public bool Throttled { get; set; }
+    /// <summary>How many times the invocation was sent again because the user asked for retries of throttled calls (0: measured as sent).</summary>
+    public int Retries { get; set; }
     /// <summary>Set by -Validate: whether the output passed the benchmark's check (null: not validated).</summary>
     public bool? Valid { get; set; }
     public string? ValidationMessage { get; set; }

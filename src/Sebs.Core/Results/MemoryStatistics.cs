@@ -6,7 +6,7 @@ public sealed class MemoryStatistics
     public string FunctionName { get; init; } = "";
     public string InstanceId { get; init; } = "";
     public string Sandbox { get; init; } = "";
-    public string Platform { get; init; } = "Local";
+    public string Platform { get; init; } = "";
     public int Samples { get; set; }
     public double MeanMB { get; set; }
     public double MaxMB { get; set; }

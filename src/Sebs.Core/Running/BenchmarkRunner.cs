@@ -43,6 +43,8 @@ public sealed class BenchmarkRunner
     /// <summary>SeBS's get_function: build, then create the function, or reuse/update the cached one.</summary>
     public async Task<(SebsFunction Function, CodePackage Package, string Action)> DeployAsync(InvokeRequest request, CancellationToken ct)
     {
+        // SeBS's initialize: the platform's shared resources (role, resource group, buckets) exist before any function.
+        await _platform.InitializeAsync(ct).ConfigureAwait(false);
         var package = await BuildAsync(request, ct).ConfigureAwait(false);
         var b = request.Benchmark;
         var name = request.FunctionName ?? _platform.DefaultFunctionName(b, package.Language, package.LanguageVersion);

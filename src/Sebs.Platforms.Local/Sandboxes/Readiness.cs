@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Sebs.Core;
+using Sebs.Core.Http;
 
 namespace Sebs.Platforms.Local.Sandboxes;
 
@@ -33,16 +35,16 @@ internal static class Readiness
     /// <summary>Polls /alive until it answers, the instance dies, or the deadline passes.</summary>
     public static async Task<bool> WaitAsync(int port, Func<bool> stillRunning, TimeSpan timeout, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        var delay = 20;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (await IsAliveAsync(port, ct).ConfigureAwait(false)) return true;
-            if (!stillRunning()) return false;
-            await Task.Delay(delay, ct).ConfigureAwait(false);
-            delay = Math.Min(delay * 2, 250);
+            return await OperationPoller.PollAsync(async t =>
+                    await IsAliveAsync(port, t).ConfigureAwait(false) ? PollStep<bool>.Finished(true)
+                    : !stillRunning() ? PollStep<bool>.Finished(false, "exited")
+                    : PollStep<bool>.Running("not answering yet"),
+                new PollOptions(TimeSpan.FromMilliseconds(20), timeout, $"The sandbox on port {port}") { BackOff = true, MaxInterval = TimeSpan.FromMilliseconds(250) },
+                ct).ConfigureAwait(false);
         }
-        return false;
+        catch (SebsException ex) when (ex.Kind == SebsErrorKind.OperationTimeout) { return false; }
     }
 
     public static string Tail(string path, int lines = 20)

@@ -82,18 +82,23 @@ internal sealed class MinioService(DockerClient client)
     private static async Task<bool> WaitLiveAsync(int port, CancellationToken ct)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            try
+            return await Sebs.Core.Http.OperationPoller.PollAsync(async t =>
             {
-                using var r = await http.GetAsync($"http://127.0.0.1:{port}/minio/health/live", ct).ConfigureAwait(false);
-                if (r.IsSuccessStatusCode) return true;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested) { }
-            await Task.Delay(250, ct).ConfigureAwait(false);
+                try
+                {
+                    using var r = await http.GetAsync($"http://127.0.0.1:{port}/minio/health/live", t).ConfigureAwait(false);
+                    if (r.IsSuccessStatusCode) return Sebs.Core.Http.PollStep<bool>.Finished(true);
+                    return Sebs.Core.Http.PollStep<bool>.Running($"HTTP {(int)r.StatusCode}");
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !t.IsCancellationRequested)
+                {
+                    return Sebs.Core.Http.PollStep<bool>.Running(ex.Message);
+                }
+            }, new Sebs.Core.Http.PollOptions(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30), $"MinIO on port {port}"), ct).ConfigureAwait(false);
         }
-        return false;
+        catch (SebsException ex) when (ex.Kind == SebsErrorKind.OperationTimeout) { return false; }
     }
 
     public async Task StopAsync(StorageInstance instance, CancellationToken ct)

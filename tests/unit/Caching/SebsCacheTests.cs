@@ -12,7 +12,7 @@ public class SebsCacheTests
     public void Code_packages_are_keyed_as_sebs_keys_them()
     {
         var cache = new SebsCache(TestPaths.NewTempDir());
-        var key = new CodePackageKey("110.dynamic-html", PlatformName.Local, "python", "3.11");
+        var key = new CodePackageKey("110.dynamic-html", TestPlatforms.Local, "python", "3.11");
         var dir = cache.CodePackageDirectory(key);
         Directory.CreateDirectory(dir);
         var now = DateTime.Now;
@@ -31,12 +31,12 @@ public class SebsCacheTests
     public void Functions_are_stored_without_secrets_and_can_be_removed()
     {
         var cache = new SebsCache(TestPaths.NewTempDir());
-        cache.SetFunction("010.sleep", PlatformName.Local, "python", "f1",
+        cache.SetFunction("010.sleep", TestPlatforms.Local, "python", "f1",
             new JsonObject { ["name"] = "f1", ["hash"] = "h", ["connection_string"] = "AccountKey=secret" });
-        var f = cache.GetFunction("010.sleep", PlatformName.Local, "python", "f1")!;
+        var f = cache.GetFunction("010.sleep", TestPlatforms.Local, "python", "f1")!;
         Assert.Equal("[REDACTED]", f["connection_string"]!.GetValue<string>());
-        Assert.True(cache.RemoveFunction("010.sleep", PlatformName.Local, "python", "f1"));
-        Assert.Null(cache.GetFunction("010.sleep", PlatformName.Local, "python", "f1"));
+        Assert.True(cache.RemoveFunction("010.sleep", TestPlatforms.Local, "python", "f1"));
+        Assert.Null(cache.GetFunction("010.sleep", TestPlatforms.Local, "python", "f1"));
     }
 
     [Fact]
@@ -48,9 +48,9 @@ public class SebsCacheTests
         {
             var cache = new SebsCache(root);
             for (var i = 0; i < 25; i++)
-                cache.SetFunction("010.sleep", PlatformName.Local, "python", $"w{w}-{i}", new JsonObject { ["name"] = $"w{w}-{i}" });
+                cache.SetFunction("010.sleep", TestPlatforms.Local, "python", $"w{w}-{i}", new JsonObject { ["name"] = $"w{w}-{i}" });
         });
-        Assert.Equal(100, new SebsCache(root).GetFunctions("010.sleep", PlatformName.Local).Count);
+        Assert.Equal(100, new SebsCache(root).GetFunctions("010.sleep", TestPlatforms.Local).Count);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class SebsCacheTests
     {
         if (OperatingSystem.IsWindows()) return;
         var cache = new SebsCache(TestPaths.NewTempDir());
-        cache.SetFunction("010.sleep", PlatformName.Local, "python", "f", new JsonObject());
+        cache.SetFunction("010.sleep", TestPlatforms.Local, "python", "f", new JsonObject());
         var mode = File.GetUnixFileMode(Path.Combine(cache.Root, "010.sleep", "config.json"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(cache.Root));

@@ -82,7 +82,7 @@ public class RegressionSuiteTests
         var dir = TestPaths.NewTempDir();
         var cache = new SebsCache(Path.Combine(dir, "cache"));
         var platform = FailingPlatform.Create(new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.ObjectNotFound, "benchmark data is missing"));
-        var runner = new BenchmarkRunner(platform, cache, new CodePackageBuilder(cache, Path.Combine(dir, "wrappers")));
+        var runner = new BenchmarkRunner(platform, cache, new CodePackageBuilder(cache));
         var suite = new RegressionSuite(runner, new RegressionOptions { OutputPath = Path.Combine(dir, "out") });
 
         var result = await suite.RunCaseAsync(new RegressionCase(B("411.image-recognition", "python"), "python"), CancellationToken.None);
@@ -115,7 +115,8 @@ public class RegressionSuiteTests
 
         protected override object? Invoke(MethodInfo? method, object?[]? args) => method!.Name switch
         {
-            "get_Name" => PlatformName.Local,
+            "get_Name" => new PlatformName("Local"),
+            "get_Descriptor" => TestPlatforms.Descriptor("Local"),
             "get_Region" => "local",
             _ when method.ReturnType == typeof(Task) => Task.FromException(_error),
             _ when method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>) =>

@@ -297,7 +297,7 @@ public sealed class SuiteAValidatorTests
         var cache = new SebsCache(TestPaths.NewTempDir());
         var storage = new SuiteAMemoryStorage();
         InputContext Ctx(Dictionary<string, string> settings) =>
-            new(storage, PlatformName.Local, cache, null, settings, false, NullSebsLog.Instance);
+            new(storage, TestPlatforms.Local, cache, null, settings, false, NullSebsLog.Instance);
 
         var byDefault = await InputGenerator.GenerateAsync(uploader, "large", Ctx(new()), CancellationToken.None);
         Assert.Equal("https://download.pytorch.org/models/resnet50-19c8e357.pth", byDefault["object"]!["url"]!.GetValue<string>());

@@ -18,7 +18,7 @@ public class SebsInputPyRunnerTests
     private static Benchmark Load(string root, string name) => BenchmarkCatalog.Load(new[] { root }).Get(name);
 
     private static InputContext Context(MemoryObjectStorage storage, SebsCache cache, string? dataRoot, bool replace = false) =>
-        new(storage, PlatformName.Local, cache, dataRoot, new Dictionary<string, string>(), replace, NullSebsLog.Instance);
+        new(storage, TestPlatforms.Local, cache, dataRoot, new Dictionary<string, string>(), replace, NullSebsLog.Instance);
 
     private static string DataRoot(string text = "hello from a SeBS benchmark")
     {
@@ -44,7 +44,7 @@ public class SebsInputPyRunnerTests
         Assert.Equal("990.sebs-upload-0-output", payload["bucket"]!["output"]!.GetValue<string>());
         Assert.Equal(1, storage.Uploads);
         Assert.True(storage.Objects.ContainsKey("sebs-benchmarks-test/990.sebs-upload-0-input/greeting.txt"));
-        Assert.True(cache.GetStorage("990.sebs-upload", PlatformName.Local)?["input_uploaded"]?.GetValue<bool>());
+        Assert.True(cache.GetStorage("990.sebs-upload", TestPlatforms.Local)?["input_uploaded"]?.GetValue<bool>());
 
         // Cached: no second upload; a fresh cache with the object already in storage: skipped as well.
         await InputGenerator.GenerateAsync(benchmark, "test", Context(storage, cache, data), CancellationToken.None);
@@ -135,8 +135,9 @@ public class SebsInputPyRunnerTests
     {
         var cache = new SebsCache(TestPaths.NewTempDir());
         var installer = new RecordingInstaller();
-        var package = await new CodePackageBuilder(cache, Path.Combine(TestPaths.Benchmarks, "wrappers"))
-            .BuildAsync(new PackageRequest(Load(TestPaths.Benchmarks, "411.image-recognition"), PlatformName.Local, "python", "3.11"), installer);
+        var package = await new CodePackageBuilder(cache)
+            .BuildAsync(new PackageRequest(Load(TestPaths.Benchmarks, "411.image-recognition"), TestPlatforms.Local, "python", "3.11")
+                { Layout = new WrapperFolderLayout(Path.Combine(TestPaths.Benchmarks, "wrappers"), TestPlatforms.Local) }, installer);
         Assert.True(File.Exists(Path.Combine(package.Path, "function", "function.py")));
         Assert.True(File.Exists(Path.Combine(package.Path, "function", "storage.py")));
         Assert.True(File.Exists(Path.Combine(package.Path, "handler.py")));

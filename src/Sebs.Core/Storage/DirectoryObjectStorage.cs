@@ -1,7 +1,7 @@
-using Sebs.Core;
+
 using Sebs.Core.Platforms;
 
-namespace Sebs.Platforms.Local.Storage;
+namespace Sebs.Core.Storage;
 
 /// <summary>
 /// The embedded object store: a bucket is a folder, a key a relative path. Functions in process sandboxes use the
