@@ -51,7 +51,30 @@ public static class AzureCredentials
             // A private authority (a sovereign cloud's or a test's) has no entry in Entra's instance discovery.
             options.DisableInstanceDiscovery = true;
         }
+        if (settings.AuthorityCertificate is { } pem)
+            options.Transport = new global::Azure.Core.Pipeline.HttpClientTransport(TrustingHandler(pem));
         return new ClientSecretCredential(tenant, clientId, secret, options);
+    }
+
+    /// <summary>Validates the authority's certificate against the system roots, else against the one given root.</summary>
+    private static HttpMessageHandler TrustingHandler(string pemPath)
+    {
+        if (!File.Exists(pemPath))
+            throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidData,
+                $"deployment.azure.endpoints.authority-certificate: no file '{pemPath}'.", target: "Azure");
+        var root = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(pemPath));
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+        {
+            if (errors == System.Net.Security.SslPolicyErrors.None) return true;
+            if (certificate is null || (errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
+            using var custom = new System.Security.Cryptography.X509Certificates.X509Chain();
+            custom.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            custom.ChainPolicy.CustomTrustStore.Add(root);
+            custom.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            return custom.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
+        };
+        return handler;
     }
 
     /// <summary>Whether DefaultAzureCredential has anything to try here, judged from files and variables only.</summary>

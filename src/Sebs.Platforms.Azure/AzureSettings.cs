@@ -42,6 +42,11 @@ public sealed class AzureSettings
     public string AppInsightsAudience { get; init; } = "https://api.applicationinsights.io/";
     /// <summary>The Entra authority host service-principal credentials get tokens from (null: Azure public cloud).</summary>
     public Uri? AuthorityHost { get; init; }
+    /// <summary>
+    /// A PEM certificate trusted as the root of the authority's TLS certificate, besides the system's (a private cloud's
+    /// or a test's own authority; <c>endpoints.authority-certificate</c>).
+    /// </summary>
+    public string? AuthorityCertificate { get; init; }
     /// <summary>How long ARM operations, deployments and restarts may take.</summary>
     public TimeSpan StateTimeout { get; init; } = TimeSpan.FromMinutes(10);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -100,6 +105,7 @@ public sealed class AzureSettings
             BlobTemplate = Template("storage", "https://{account}.blob.core.windows.net/", "{account}"),
             AppInsightsEndpoint = Url("appinsights", "https://api.applicationinsights.io/"),
             AuthorityHost = Text(endpoints, "authority") is { } a ? Url("authority", a) : null,
+            AuthorityCertificate = Text(endpoints, "authority-certificate"),
             StateTimeout = TimeSpan.FromSeconds(Seconds("state-timeout", 600)),
             PollInterval = TimeSpan.FromSeconds(Seconds("poll-interval", 1)),
             MetricsTimeout = TimeSpan.FromSeconds(Seconds("metrics-timeout", 300)),

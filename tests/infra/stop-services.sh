@@ -21,6 +21,9 @@ if [ -f "$OUT/s3rver.dir" ]; then rm -rf "$(cat "$OUT/s3rver.dir")"; rm -f "$OUT
 rm -f "$OUT/s3rver.endpoint"
 stop "$OUT/dynalite.pid" dynalite
 rm -f "$OUT/dynalite.endpoint"
+stop "$OUT/azurite.pid" azurite
+if [ -f "$OUT/azurite.dir" ]; then rm -rf "$(cat "$OUT/azurite.dir")"; rm -f "$OUT/azurite.dir"; fi
+rm -f "$OUT/azurite.endpoint"
 if [ "${1:-}" = "--keep-docker" ]; then
   [ -f "$OUT/dockerd.pid" ] && echo "[services] dockerd left running (pid $(cat "$OUT/dockerd.pid"))" >&2
 else
