@@ -164,9 +164,15 @@ public sealed class AzureTokens(TokenCredential credential)
         catch (global::Azure.Identity.AuthenticationFailedException ex)
         {
             throw new SebsException(SebsErrorIds.MissingCredentials, SebsErrorKind.AuthenticationError,
-                $"Azure sign-in failed for {scope}: {FirstLine(ex.Message)}", ex, target: "Azure");
+                $"Azure sign-in failed for {scope}: {FirstLine(ex.Message + " " + ex.InnerException?.Message)}", ex, target: "Azure");
         }
     }
 
-    private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
+    /// <summary>Entra's answer (AADSTS code and text) on one line; MSAL's messages carry no secrets.</summary>
+    private static string FirstLine(string s)
+    {
+        var text = string.Join(' ', s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith("See the troubleshooting guide", StringComparison.Ordinal)));
+        return text.Length > 600 ? text[..600] + "..." : text;
+    }
 }

@@ -11,6 +11,8 @@ public sealed class AzureFunction : SebsFunction
     /// <summary>ARM id of the plan (…/Microsoft.Web/serverfarms/{plan}).</summary>
     public string? PlanId { get; set; }
     public AzureHostingPlan Plan { get; set; } = AzureHostingPlan.Flex;
+    /// <summary>The instance size the app runs with (Flex: 512/2048/4096 MB; Y1: a fixed 1536 MB).</summary>
+    public int InstanceMemoryMB { get; set; }
     public string? ResourceGroup { get; set; }
     /// <summary>Storage account holding the app's deployment container / package.</summary>
     public string? StorageAccount { get; set; }
@@ -26,6 +28,7 @@ public sealed class AzureFunction : SebsFunction
         state["site_id"] = SiteId;
         state["plan_id"] = PlanId;
         state["hosting_plan"] = Plan.ToString();
+        state["instance_memory"] = InstanceMemoryMB;
         state["resource_group"] = ResourceGroup;
         state["storage_account"] = StorageAccount;
         state["insights_app_id"] = InsightsAppId;
@@ -38,6 +41,7 @@ public sealed class AzureFunction : SebsFunction
         SiteId = cached["site_id"]?.GetValue<string>();
         PlanId = cached["plan_id"]?.GetValue<string>();
         Plan = Enum.TryParse<AzureHostingPlan>(cached["hosting_plan"]?.GetValue<string>(), out var p) ? p : AzureHostingPlan.Flex;
+        InstanceMemoryMB = cached["instance_memory"]?.GetValue<int>() ?? 0;
         ResourceGroup = cached["resource_group"]?.GetValue<string>();
         StorageAccount = cached["storage_account"]?.GetValue<string>();
         InsightsAppId = cached["insights_app_id"]?.GetValue<string>();

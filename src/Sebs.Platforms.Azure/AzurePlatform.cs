@@ -123,12 +123,27 @@ public sealed class AzurePlatform : IPlatform
         $"sebs-{ResourceId}-{benchmark.Name.Split('.')[0]}-{language}-{languageVersion}".Replace('.', '-').Replace('_', '-').ToLowerInvariant();
 
     /// <summary>Storage reaches functions through STORAGE_CONNECTION_STRING, set on every app at creation (SeBS §4.4).</summary>
-    public IReadOnlyDictionary<string, string> FunctionEnvironment(Benchmark benchmark) => new Dictionary<string, string>();
+    /// <remarks>Also notes the benchmark's own memory size, which <see cref="FlexMemory"/> tells apart from a -Memory value.</remarks>
+    public IReadOnlyDictionary<string, string> FunctionEnvironment(Benchmark benchmark)
+    {
+        _benchmarkMemory[benchmark.Name] = benchmark.MemoryMB;
+        return new Dictionary<string, string>();
+    }
 
-    /// <summary>Flex Consumption's instance sizes; Y1 has a fixed 1.5 GB and ignores the request (as SeBS warned).</summary>
-    private int FlexMemory(int requested)
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _benchmarkMemory = new();
+
+    /// <summary>
+    /// Flex Consumption's instance size for a function's memory: 512, 2048 or 4096 MB as asked with -Memory; a benchmark's
+    /// own default (SeBS's 128/256 MB, sized for Lambda) gets Flex's default 2048 MB; any other value is an error naming them.
+    /// </summary>
+    private int FlexMemory(string benchmark, int requested)
     {
         if (AzureSettings.FlexMemorySizes.Contains(requested)) return requested;
+        if (_benchmarkMemory.TryGetValue(benchmark, out var own) && own == requested)
+        {
+            _context.Log.Verbose($"{benchmark} asks for {requested} MB, which Flex Consumption does not offer: its instances get 2048 MB (use -Memory 512, 2048 or 4096 to choose).");
+            return 2048;
+        }
         throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument,
             $"Azure Flex Consumption instances have 512, 2048 or 4096 MB, not {requested} MB: use -Memory 512, 2048 or 4096 " +
             "(or -PlatformOption @{ HostingPlan = 'Consumption' } for classic Linux Consumption's fixed 1.5 GB).", target: requested);
@@ -137,14 +152,14 @@ public sealed class AzurePlatform : IPlatform
     public async Task<SebsFunction> CreateFunctionAsync(string name, CodePackage package, FunctionConfig config,
         IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
-        var memory = Settings.Plan == AzureHostingPlan.Flex ? FlexMemory(config.MemoryMB) : config.MemoryMB;
+        var memory = Settings.Plan == AzureHostingPlan.Flex ? FlexMemory(package.Benchmark, config.MemoryMB) : 1536;
         await InitializeAsync(ct).ConfigureAwait(false);
         var function = new AzureFunction
         {
             Name = name, Benchmark = package.Benchmark, Platform = Descriptor.Name, Region = Region, Config = config, CodeHash = package.Hash,
             Triggers = new List<TriggerType> { TriggerType.Http },
             SiteId = _resources.SiteId(ResourceGroup, name), PlanId = _resources.PlanId(ResourceGroup, name + "-plan"),
-            Plan = Settings.Plan, ResourceGroup = ResourceGroup, StorageAccount = StorageAccount, InsightsAppId = _insights!.AppId,
+            Plan = Settings.Plan, ResourceGroup = ResourceGroup, InstanceMemoryMB = memory, StorageAccount = StorageAccount, InsightsAppId = _insights!.AppId,
         };
         if (await _resources.GetSiteAsync(function.SiteId, ct).ConfigureAwait(false) is { } existing)
         {
@@ -246,8 +261,9 @@ public sealed class AzurePlatform : IPlatform
         if (environment.Count > 0) await _resources.MergeAppSettingsAsync(azure.SiteId!, environment, ct).ConfigureAwait(false);
         if (azure.Plan == AzureHostingPlan.Flex)
         {
-            var memory = FlexMemory(config.MemoryMB);
-            await _resources.SetFlexScaleAsync(azure.SiteId!, memory, ct).ConfigureAwait(false);
+            var memory = FlexMemory(function.Benchmark, config.MemoryMB);
+            if (memory != azure.InstanceMemoryMB) await _resources.SetFlexScaleAsync(azure.SiteId!, memory, ct).ConfigureAwait(false);
+            azure.InstanceMemoryMB = memory;
         }
         else if (config.MemoryMB != old.MemoryMB)
             _context.Log.Warning($"Linux Consumption (Y1) instances have a fixed 1.5 GB: the memory of {function.Name} stays as it is ({config.MemoryMB} MB recorded).");
@@ -403,7 +419,7 @@ internal sealed class AzureHttpTrigger(string url, SebsFunction function) : IFun
     public async Task<ExecutionResult> InvokeAsync(JsonObject payload, CancellationToken ct)
     {
         var result = await _http.InvokeAsync(payload, ct).ConfigureAwait(false);
-        result.Billing.MemoryMB = function.MemoryMB;
+        result.Billing.MemoryMB = function is AzureFunction { InstanceMemoryMB: > 0 } a ? a.InstanceMemoryMB : function.MemoryMB;
         return result;
     }
 
