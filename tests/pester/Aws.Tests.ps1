@@ -75,8 +75,8 @@ Describe 'AWS Lambda platform' {
         $f.Platform | Should -Be 'Aws'
         $f.Name | Should -Be 'sebs_pester01_010_python_3_11_x64'
         $f.Url | Should -Match '^http://127\.0\.0\.1:\d+/'
-        $f.Properties['arn'].GetValue[string]() | Should -Match '^arn:aws:lambda:us-east-1:\d{12}:function:sebs_pester01_010_python_3_11_x64$'
-        $f.Properties['role'].GetValue[string]() | Should -Match ':role/sebs-lambda-role$'
+        $f.Arn | Should -Match '^arn:aws:lambda:us-east-1:\d{12}:function:sebs_pester01_010_python_3_11_x64$'
+        $f.Role | Should -Match ':role/sebs-lambda-role$'
         $deployed = Get-FakeFunctions | Where-Object name -eq $f.Name
         $deployed | Should -Not -BeNullOrEmpty
         $deployed.runtime | Should -Be 'python3.11'
@@ -182,7 +182,7 @@ Describe 'AWS Lambda platform' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
         $o = Join-Path $root 'perf'
         $r = @(Start-SebsExperiment perf-cost -Platform Aws -ConfigPath $cfg -CachePath $cache -Benchmark 010.sleep -Experiments cold, warm `
-            -Repetitions 2 -ConcurrentInvocations 2 -MemorySize 128 -BatchPause 0 -OutputPath $o)
+            -Repetitions 2 -Concurrency 2 -Memory 128 -BatchPause 0 -OutputPath $o)
         ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
         @($r | Where-Object ExperimentType -eq 'cold').Count | Should -BeGreaterOrEqual 2
         ($r | Where-Object ExperimentType -eq 'cold').IsCold | Should -Not -Contain $false

@@ -13,7 +13,7 @@ Describe 'A cache shared by two pwsh processes' {
             foreach ($i in 1..40) {
                 $o = [System.Text.Json.Nodes.JsonObject]::new()
                 $o['name'] = "$tag-$i"
-                $cache.SetFunction('110.dynamic-html', [Sebs.Core.Platforms.PlatformName]::Local, 'python', "$tag-$i", $o)
+                $cache.SetFunction('110.dynamic-html', 'Local', 'python', "$tag-$i", $o)
             }
         }
         $jobs = 'a', 'b' | ForEach-Object { Start-Job -ScriptBlock $writer -ArgumentList $env:SEBS_TEST_MODULE, $root, $_ }
@@ -28,7 +28,7 @@ Describe 'A cache shared by two pwsh processes' {
         $root = Join-Path $TestDrive 'clear-cache'
         $cache = [Sebs.Core.Caching.SebsCache]::new($root)
         foreach ($b in '010.sleep', '110.dynamic-html') {
-            $cache.SetFunction($b, [Sebs.Core.Platforms.PlatformName]::Local, 'python', "f-$b", [System.Text.Json.Nodes.JsonObject]::new())
+            $cache.SetFunction($b, 'Local', 'python', "f-$b", [System.Text.Json.Nodes.JsonObject]::new())
         }
         Clear-SebsCache 010.sleep -CachePath $root -WhatIf
         (Get-SebsCache -CachePath $root).Benchmark | Should -Contain '010.sleep'
@@ -40,7 +40,7 @@ Describe 'A cache shared by two pwsh processes' {
     It 'finds the cache through the config''s cache key' {
         $root = Join-Path $TestDrive 'config-cache'
         $cache = [Sebs.Core.Caching.SebsCache]::new($root)
-        $cache.SetFunction('010.sleep', [Sebs.Core.Platforms.PlatformName]::Local, 'python', 'f', [System.Text.Json.Nodes.JsonObject]::new())
+        $cache.SetFunction('010.sleep', 'Local', 'python', 'f', [System.Text.Json.Nodes.JsonObject]::new())
         $cfg = Join-Path $TestDrive 'cache-config.json'
         @{ cache = $root; deployment = @{ name = 'local' } } | ConvertTo-Json | Set-Content $cfg
         (Get-SebsCache -ConfigPath $cfg).Benchmark | Should -Be '010.sleep'

@@ -10,7 +10,7 @@ Describe 'New-SebsConfig' {
         $c.Platform | Should -Be 'Aws'
         $c.Runtime.Language | Should -Be 'nodejs'
         $c.Architecture | Should -Be 'arm64'
-        $c.Region('Aws') | Should -Be 'eu-west-1'
+        $c.DeploymentSection('aws')['region'].ToString() | Should -Be 'eu-west-1'
         $c.SourcePath | Should -BeNullOrEmpty
     }
 

@@ -17,8 +17,8 @@ AfterAll {
 Describe 'perf-cost' {
     BeforeAll {
         $script:out = Join-Path $root 'perf'
-        $script:results = Start-SebsExperiment perf-cost -Benchmark 110.dynamic-html -Repetitions 2 -ConcurrentInvocations 2 `
-            -MemorySize 128, 256 -Experiments cold, warm, burst, sequential -Sandbox Process -CachePath $cache -OutputPath $out
+        $script:results = Start-SebsExperiment perf-cost -Benchmark 110.dynamic-html -Repetitions 2 -Concurrency 2 `
+            -Memory 128, 256 -Experiments cold, warm, burst, sequential -Sandbox Process -CachePath $cache -OutputPath $out
     }
 
     It 'streams the accepted results with the experiment context' {
@@ -106,7 +106,7 @@ Describe 'perf-cost' {
 Describe 'Start-SebsExperiment -AsJob' {
     It 'returns a job that Wait-Job and Receive-Job handle' {
         $o = Join-Path $root 'job-done'
-        $job = Start-SebsExperiment perf-cost -Benchmark 110.dynamic-html -Experiments warm -Repetitions 2 -ConcurrentInvocations 1 -MemorySize 128 `
+        $job = Start-SebsExperiment perf-cost -Benchmark 110.dynamic-html -Experiments warm -Repetitions 2 -Concurrency 1 -Memory 128 `
             -Sandbox Process -CachePath $cache -OutputPath $o -AsJob
         $job | Should -BeOfType ([System.Management.Automation.Job])
         $job.PSJobTypeName | Should -Be 'SebsExperimentJob'
@@ -123,9 +123,29 @@ Describe 'Start-SebsExperiment -AsJob' {
         Remove-Job $job
     }
 
+    It 'sends the platform''s messages to the job that caused them, and cmdlets after the job still work' {
+        $o = Join-Path $root 'job-logs'
+        $job = Start-SebsExperiment perf-cost -Benchmark 110.dynamic-html -Experiments cold -Repetitions 3 -Concurrency 1 -Memory 128 `
+            -Sandbox Process -CachePath $cache -OutputPath $o -AsJob
+        # A foreground run while the job runs: its platform messages must stay its own.
+        $fg = @(Invoke-SebsBenchmark 010.sleep -Payload @{ sleep = 0 } -Repetitions 1 -Sandbox Process -CachePath $cache -ColdStart -Verbose 4>&1)
+        $job | Wait-Job -Timeout 120 | Out-Null
+        $job.State | Should -Be 'Completed'
+        $jobLines = @($job.Verbose | ForEach-Object Message)
+        $fgLines = @($fg | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        ($jobLines -match 'Started Process sandbox .* for sebs-local-110\.dynamic-html').Count | Should -BeGreaterThan 0
+        $jobLines -match 'sebs-local-010\.sleep' | Should -BeNullOrEmpty
+        ($fgLines -match 'Started Process sandbox .* for sebs-local-010\.sleep').Count | Should -BeGreaterThan 0
+        $fgLines -match 'sebs-local-110\.dynamic-html' | Should -BeNullOrEmpty
+        Remove-Job $job
+        # The finished job's output buffers are closed; later cmdlets must not write to them.
+        { Get-SebsFunction -CachePath $cache | Remove-SebsFunction -CachePath $cache -Force -ErrorAction Stop } | Should -Not -Throw
+        Get-SebsFunction -CachePath $cache | Should -BeNullOrEmpty
+    }
+
     It 'Stop-Job cancels the run, ends Stopped and keeps the journaled results' {
         $o = Join-Path $root 'job-stopped'
-        $job = Start-SebsExperiment perf-cost -Benchmark 110.dynamic-html -Experiments warm -Repetitions 100000 -ConcurrentInvocations 1 -MemorySize 128 `
+        $job = Start-SebsExperiment perf-cost -Benchmark 110.dynamic-html -Experiments warm -Repetitions 100000 -Concurrency 1 -Memory 128 `
             -Sandbox Process -CachePath $cache -OutputPath $o -AsJob
         $journal = Join-Path $o 'perf-cost/journal.jsonl'
         $deadline = (Get-Date).AddSeconds(90)
@@ -154,8 +174,8 @@ Describe 'Ctrl+C in a terminal' {
         if (-not $pwsh) { $pwsh = Join-Path $PSHOME 'pwsh' }
         # Progress off: on a terminal nobody answers, the progress bar's cursor queries would each wait for a reply.
         $command = "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$env:SEBS_TEST_MODULE'; " +
-            "Start-SebsExperiment perf-cost -Benchmark 110.dynamic-html -Experiments warm -Repetitions 100000 -ConcurrentInvocations 1 " +
-            "-MemorySize 128 -Sandbox Process -CachePath '$cache' -OutputPath '$o' | Out-Null; 'finished'"
+            "Start-SebsExperiment perf-cost -Benchmark 110.dynamic-html -Experiments warm -Repetitions 100000 -Concurrency 1 " +
+            "-Memory 128 -Sandbox Process -CachePath '$cache' -OutputPath '$o' | Out-Null; 'finished'"
         $ended = python3 (Join-Path $PSScriptRoot 'tools/press-ctrl-c.py') $journal 5 90 $pwsh -NoProfile -Command $command | ConvertFrom-Json
         $ended.pressed | Should -BeTrue -Because "the run journals results ($($ended.output))"
         $ended.exited | Should -BeTrue
@@ -234,7 +254,7 @@ Describe 'invocation-overhead (030.clock-synchronization)' {
         Join-Path $o 'invocation-overhead/code/packages' | Should -Not -Exist -Because 'the padded copies are deleted'
         $after = Get-SebsFunction -Benchmark 030.clock-synchronization -CachePath $cache
         $after.CodeHash | Should -Be $before.CodeHash -Because 'the function runs its own package again'
-        $path = $after.Properties['code_path'].GetValue[string]()
+        $path = $after.CodePath
         Join-Path $path 'randomdata.bin' | Should -Not -Exist
     }
 }

@@ -20,7 +20,10 @@ public sealed class GetSebsConfigCommand : SebsCmdlet
     {
         try
         {
-            WriteObject(SebsConfig.Load(GetUnresolvedProviderPathFromPSPath(Path)));
+            var config = SebsConfig.Load(GetUnresolvedProviderPathFromPSPath(Path));
+            // deployment.name must name a registered platform; said here rather than at the first deployment.
+            if (config.Platform is { } name) PlatformLoader.Factory(name, $"{config.SourcePath} (deployment.name)");
+            WriteObject(config);
         }
         catch (SebsException ex)
         {

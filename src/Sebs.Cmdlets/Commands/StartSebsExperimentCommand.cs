@@ -31,8 +31,8 @@ public sealed class StartSebsExperimentCommand : SebsPlatformCmdlet
     [Parameter][ArgumentCompleter(typeof(BenchmarkNameCompleter))] public string? Benchmark { get; set; }
     [Parameter][ValidateSet("test", "small", "large", IgnoreCase = true)] public string? Size { get; set; }
     [Parameter][ValidateRange(1, 1_000_000)] public int Repetitions { get; set; }
-    [Parameter][ValidateRange(1, 10_000)] public int ConcurrentInvocations { get; set; }
-    [Parameter][ValidateRange(64, 32768)] public int[]? MemorySize { get; set; }
+    [Parameter][Alias("ConcurrentInvocations")][ValidateRange(1, 10_000)] public int Concurrency { get; set; }
+    [Parameter][Alias("MemorySize")][ValidateRange(64, 32768)] public int[]? Memory { get; set; }
     [Parameter][ValidateSet("cold", "warm", "burst", "sequential")] public string[]? Experiments { get; set; }
     [Parameter][ValidateRange(0.0, 3600.0)] public double BatchPause { get; set; }
     [Parameter][ValidateRange(1, 1_000_000)] public int MaxBatches { get; set; }
@@ -67,8 +67,8 @@ public sealed class StartSebsExperimentCommand : SebsPlatformCmdlet
     /// <summary>Parameter name → SeBS settings key; bound parameters override the config file.</summary>
     private static readonly (string Parameter, string Key)[] Keys =
     {
-        ("Benchmark", "benchmark"), ("Size", "input-size"), ("Repetitions", "repetitions"), ("ConcurrentInvocations", "concurrent-invocations"),
-        ("MemorySize", "memory-sizes"), ("Experiments", "experiments"), ("BatchPause", "batch-pause"), ("MaxBatches", "max-batches"),
+        ("Benchmark", "benchmark"), ("Size", "input-size"), ("Repetitions", "repetitions"), ("Concurrency", "concurrent-invocations"),
+        ("Memory", "memory-sizes"), ("Experiments", "experiments"), ("BatchPause", "batch-pause"), ("MaxBatches", "max-batches"),
         ("Invocations", "invocations"), ("Threads", "threads"),
         ("N", "N"), ("Type", "type"), ("PayloadBegin", "payload_begin"), ("PayloadEnd", "payload_end"), ("PayloadPoints", "payload_points"),
         ("CodeBegin", "code_package_begin"), ("CodeEnd", "code_package_end"), ("CodePoints", "code_package_points"), ("MaxAttempts", "max-attempts"),
