@@ -12,6 +12,8 @@ namespace Sebs.Platforms.Azure;
 public sealed class AzurePackageLayout(string wrappersRoot) : IPackageLayout
 {
     public const string FunctionFolder = "handler";
+    /// <summary>The @azure/storage-blob range the Node storage shim is written against.</summary>
+    public const string BlobSdkVersion = "^12.26.0";
 
     public string WrapperDirectory(string language) => Path.Combine(wrappersRoot, "azure", language);
 
@@ -41,6 +43,15 @@ public sealed class AzurePackageLayout(string wrappersRoot) : IPackageLayout
         };
         if (language == "nodejs") functionJson.Remove("entryPoint");
         File.WriteAllText(Path.Combine(folder, "function.json"), functionJson.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        // The Node storage shim's SDK goes with the app: with RemoteBuild=false nothing is installed on Azure.
+        var manifest = Path.Combine(packageDirectory, "package.json");
+        if (language == "nodejs" && benchmark.UsesModule("storage") && File.Exists(manifest) && JsonNode.Parse(File.ReadAllText(manifest)) is JsonObject package)
+        {
+            var deps = package["dependencies"] as JsonObject ?? new JsonObject();
+            if (!deps.ContainsKey("@azure/storage-blob")) deps["@azure/storage-blob"] = BlobSdkVersion;
+            package["dependencies"] = deps;
+            File.WriteAllText(manifest, package.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        }
         // host.json is written at deployment (HostJson), since it carries the function's timeout.
         return Task.CompletedTask;
     }

@@ -100,13 +100,13 @@ run_s3rver() {
 }
 run_dynalite() { exec "$NPM_DIR/node_modules/.bin/dynalite" --host 127.0.0.1 --port "$PORT"; }
 # Azure Blob: azurite with the emulator's account plus the accounts the Azure tests' storage accounts are named after
-# (tests/pester/Azure.Tests.ps1: resources_id azpester -> account sebsazpester); one fixed test key for those.
+# (tests/pester/Azure.Tests.ps1: resources_id azpester -> account sebsazpester; the contract case: azcontract); one fixed test key for those.
 AZURITE_TEST_KEY=$(printf 'sebs-azurite-test-account-key-01' | base64)
 run_azurite() {
   local dir
   dir=$(mktemp -d "${TMPDIR:-/tmp}/sebs-azurite.XXXXXX")
   echo "$dir" > "$OUT/azurite.dir"
-  AZURITE_ACCOUNTS="devstoreaccount1:Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;sebsazpester:$AZURITE_TEST_KEY;sebsazpester2:$AZURITE_TEST_KEY" \
+  AZURITE_ACCOUNTS="devstoreaccount1:Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;sebsazpester:$AZURITE_TEST_KEY;sebsazpester2:$AZURITE_TEST_KEY;sebsazcontract:$AZURITE_TEST_KEY" \
     exec "$NPM_DIR/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$PORT" --location "$dir" --skipApiVersionCheck --loose --silent
 }
 export -f run_s3rver run_dynalite run_azurite
