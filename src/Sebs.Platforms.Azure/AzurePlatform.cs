@@ -5,6 +5,7 @@ using Sebs.Core;
 using Sebs.Core.Benchmarks;
 using Sebs.Core.Http;
 using Sebs.Core.Invocation;
+using Sebs.Core.NoSql;
 using Sebs.Core.Packaging;
 using Sebs.Core.Platforms;
 using Sebs.Core.Results;
@@ -17,7 +18,7 @@ namespace Sebs.Platforms.Azure;
 /// Consumption by default or classic Linux Consumption (Y1); code through One Deploy (Flex) or a package URL (Y1);
 /// anonymous HTTP triggers; cold starts by an app-setting change; provider times from Application Insights.
 /// </summary>
-public sealed class AzurePlatform : IPlatform
+public sealed class AzurePlatform : IPlatform, INoSqlPlatform
 {
     private readonly PlatformContext _context;
     private readonly ArmClient _arm;
@@ -53,8 +54,12 @@ public sealed class AzurePlatform : IPlatform
         ResourceGroup = Settings.ResourceGroup ?? $"sebs-resource-group-{ResourceId}";
         StorageAccount = StorageAccountName(ResourceId);
         _storage = new BlobObjectStorage(ConnectionStringAsync, $"sebs-benchmarks-{ResourceId}".ToLowerInvariant());
+        _cosmos = new CosmosNoSqlStorage(_arm, _resources, Settings, ResourceId, ResourceGroup, InitializeAsync, context.Cache, Descriptor.Name, context.Log, handler);
         _metrics = new AppInsightsMetrics(Settings, tokens, async ct => (await InsightsAsync(ct).ConfigureAwait(false)).AppId, context.Log, handler);
     }
+
+    private readonly CosmosNoSqlStorage _cosmos;
+    public INoSqlStorage? NoSql => _cosmos;
 
     public AzureSettings Settings { get; }
     public string ResourceId { get; }
@@ -127,7 +132,7 @@ public sealed class AzurePlatform : IPlatform
     public IReadOnlyDictionary<string, string> FunctionEnvironment(Benchmark benchmark)
     {
         _benchmarkMemory[benchmark.Name] = benchmark.MemoryMB;
-        return new Dictionary<string, string>();
+        return benchmark.UsesModule("nosql") ? _cosmos.EnvironmentFor(benchmark) : new Dictionary<string, string>();
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _benchmarkMemory = new();
@@ -190,12 +195,21 @@ public sealed class AzurePlatform : IPlatform
             settings["WEBSITE_CONTENTAZUREFILECONNECTIONSTRING"] = connection;
             settings["WEBSITE_CONTENTSHARE"] = name;
         }
-        foreach (var (k, v) in environment) settings[k] = v;
+        foreach (var (k, v) in await WithNoSqlAsync(environment, ct).ConfigureAwait(false)) settings[k] = v;
         _context.Log.Verbose($"Creating function app {name} ({(Settings.Plan == AzureHostingPlan.Flex ? $"Flex Consumption, {memory} MB" : "Linux Consumption Y1")}, {config.Language} {config.LanguageVersion}).");
         await _resources.CreateSiteAsync(new SiteSpec(function.SiteId, function.PlanId, Settings.Plan, config.Language, config.LanguageVersion, memory,
             BlobContainerUrl(container), settings), ct).ConfigureAwait(false);
         await DeployAsync(function, package.Path, ct).ConfigureAwait(false);
         return function;
+    }
+
+    /// <summary>A benchmark with NoSQL tables also gets the Cosmos DB account's URL, key and database (SeBS §4.4).</summary>
+    private async Task<IReadOnlyDictionary<string, string>> WithNoSqlAsync(IReadOnlyDictionary<string, string> environment, CancellationToken ct)
+    {
+        if (!environment.Keys.Any(k => k.StartsWith("NOSQL_STORAGE_TABLE_", StringComparison.Ordinal))) return environment;
+        var merged = new Dictionary<string, string>(environment);
+        foreach (var (k, v) in await _cosmos.AccountEnvironmentAsync(ct).ConfigureAwait(false)) merged[k] = v;
+        return merged;
     }
 
     private string BlobContainerUrl(string container) => new Uri(Settings.Blob(StorageAccount), container).ToString();
@@ -245,7 +259,7 @@ public sealed class AzurePlatform : IPlatform
     public async Task UpdateCodeAsync(SebsFunction function, CodePackage package, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
         var azure = (AzureFunction)function;
-        if (environment.Count > 0) await _resources.MergeAppSettingsAsync(azure.SiteId!, environment, ct).ConfigureAwait(false);
+        if (environment.Count > 0) await _resources.MergeAppSettingsAsync(azure.SiteId!, await WithNoSqlAsync(environment, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         await DeployAsync(azure, package.Path, ct).ConfigureAwait(false);
         function.CodeHash = package.Hash;
     }
@@ -258,7 +272,7 @@ public sealed class AzurePlatform : IPlatform
     {
         var azure = (AzureFunction)function;
         var old = function.Config;
-        if (environment.Count > 0) await _resources.MergeAppSettingsAsync(azure.SiteId!, environment, ct).ConfigureAwait(false);
+        if (environment.Count > 0) await _resources.MergeAppSettingsAsync(azure.SiteId!, await WithNoSqlAsync(environment, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         if (azure.Plan == AzureHostingPlan.Flex)
         {
             var memory = FlexMemory(function.Benchmark, config.MemoryMB);
@@ -346,7 +360,7 @@ public sealed class AzurePlatform : IPlatform
             }
         if (await _arm.GetAsync(_resources.GroupId(ResourceGroup), AzureResources.ResourcesApi, "GET resource group", ct).ConfigureAwait(false) is not null)
             yield return new PlatformResource(Descriptor.Name, "resource-group", ResourceGroup, _resources.GroupId(ResourceGroup), Region,
-                $"storage account {StorageAccount}, Application Insights sebs-insights-{ResourceId}, workspace sebs-logs-{ResourceId}") { Order = 100 };
+                $"storage account {StorageAccount}, Cosmos DB account {_cosmos.AccountName} (if 130.crud-api ran), Application Insights sebs-insights-{ResourceId}, workspace sebs-logs-{ResourceId}") { Order = 100 };
     }
 
     public async Task DeleteResourceAsync(PlatformResource resource, CancellationToken ct)
@@ -403,6 +417,7 @@ public sealed class AzurePlatform : IPlatform
         _arm.Dispose();
         _scm.Dispose();
         _metrics.Dispose();
+        _cosmos.Dispose();
         foreach (var t in _triggers.Values.Where(t => t.IsValueCreated)) t.Value.Dispose();
         _initGate.Dispose();
         return ValueTask.CompletedTask;

@@ -3,6 +3,8 @@
 the Application Insights query API on one 127.0.0.1 port. Standard library only. See README.md for what is checked."""
 import argparse
 import base64
+import hashlib
+import hmac
 import io
 import json
 import os
@@ -34,6 +36,7 @@ API_VERSIONS = {
     "microsoft.insights/components": {"2020-02-02"},
     "microsoft.web/serverfarms": {"2023-12-01", "2024-04-01", "2024-11-01"},
     "microsoft.web/sites": {"2023-12-01", "2024-04-01", "2024-11-01"},
+    "microsoft.documentdb/databaseaccounts": {"2024-05-15", "2024-08-15", "2024-11-15"},
 }
 FLEX_MEMORY = (512, 2048, 4096)
 FLEX_RUNTIMES = {"python": {"3.10", "3.11", "3.12"}, "node": {"20", "22"}}
@@ -135,6 +138,7 @@ class Fake:
         self.deployments = {}         # id -> dict
         self.telemetry = []           # request rows with visible_at
         self.injections = []
+        self.cosmos = {}              # account -> {"key", "dbs": {db: {coll: {"pk": path, "docs": {(pk, id): doc}}}}}
         self.lock = threading.RLock()
         self.python = args.python
         self.node = args.node
@@ -266,6 +270,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self._scm(path, query, body)
             if path.startswith("/app/"):
                 return self._host(path, query, body)
+            if path.startswith("/cosmos/"):
+                return self._cosmos(path, body)
             if path.startswith("/v1/apps/"):
                 return self._insights(path, body)
             self._send(404, {"error": {"code": "NotFound", "message": "No such endpoint: %s" % path}})
@@ -375,7 +381,8 @@ class Handler(BaseHTTPRequestHandler):
                 raise ArmError(404, "ResourceGroupNotFound", "Resource group '%s' could not be found." % group)
             rid = group_id if rtype == "resourcegroups" else "%s/providers/%s/%s" % (group_id, {"microsoft.storage/storageaccounts": "Microsoft.Storage/storageAccounts",
                 "microsoft.operationalinsights/workspaces": "Microsoft.OperationalInsights/workspaces", "microsoft.insights/components": "Microsoft.Insights/components",
-                "microsoft.web/serverfarms": "Microsoft.Web/serverfarms", "microsoft.web/sites": "Microsoft.Web/sites"}[rtype], name)
+                "microsoft.web/serverfarms": "Microsoft.Web/serverfarms", "microsoft.web/sites": "Microsoft.Web/sites",
+                "microsoft.documentdb/databaseaccounts": "Microsoft.DocumentDB/databaseAccounts"}[rtype], name)
             if sub:
                 return self._arm_child(rtype, rid, name, sub, body)
             existing = FAKE.resources.get(rid.lower())
@@ -476,6 +483,18 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(status, resource)
         if rtype == "microsoft.web/sites":
             return self._put_site(rid, name, existing, body, resource, status)
+        if rtype == "microsoft.documentdb/databaseaccounts":
+            props = resource["properties"]
+            if body.get("kind") != "GlobalDocumentDB" or props.get("databaseAccountOfferType") != "Standard" or not props.get("locations"):
+                raise ArmError(400, "BadRequest", "kind GlobalDocumentDB, databaseAccountOfferType Standard and locations are required.")
+            props["documentEndpoint"] = "%s/cosmos/%s/" % (FAKE.base, name)
+            props["provisioningState"] = "Creating"
+            FAKE.cosmos.setdefault(name, {"key": base64.b64encode(secrets.token_bytes(48)).decode(), "dbs": {},
+                                          "serverless": any(c.get("name") == "EnableServerless" for c in props.get("capabilities") or [])})
+            FAKE.resources[rid.lower()] = resource
+            done = dict(resource, properties=dict(props, provisioningState="Succeeded"))
+            threading.Timer(FAKE.args.op_delay, lambda: FAKE.resources.__setitem__(rid.lower(), done) if rid.lower() in FAKE.resources else None).start()
+            return self._send(200, resource, self._monitor_headers(FAKE.operation(), "async"))
 
     def _put_site(self, rid, name, existing, body, resource, status):
         kind = body.get("kind", "")
@@ -561,7 +580,9 @@ class Handler(BaseHTTPRequestHandler):
             prefix = rid.lower() + "/"
             def drop():
                 for k in [k for k in FAKE.resources if k.startswith(prefix) or k == rid.lower()]:
-                    FAKE.resources.pop(k, None)
+                    gone = FAKE.resources.pop(k, None)
+                    if gone and "/microsoft.documentdb/databaseaccounts/" in k:
+                        FAKE.cosmos.pop(gone["name"], None)
                 for name, app in list(FAKE.apps.items()):
                     if app.id.lower().startswith(prefix):
                         for inst in app.instances:
@@ -589,6 +610,10 @@ class Handler(BaseHTTPRequestHandler):
         if rtype == "microsoft.storage/storageaccounts" and action == "listkeys" and self.command == "POST":
             return self._send(200, {"keys": [{"keyName": "key1", "value": FAKE.args.storage_key, "permissions": "FULL"},
                                              {"keyName": "key2", "value": base64.b64encode(b"second-key-unused-in-tests").decode(), "permissions": "FULL"}]})
+        if rtype == "microsoft.documentdb/databaseaccounts" and action == "listkeys" and self.command == "POST":
+            key = FAKE.cosmos[name]["key"]
+            return self._send(200, {"primaryMasterKey": key, "secondaryMasterKey": base64.b64encode(b"unused").decode(),
+                                    "primaryReadonlyMasterKey": base64.b64encode(b"unused-ro").decode()})
         if rtype != "microsoft.web/sites":
             raise ArmError(404, "NotFound", "No such action '%s'." % action)
         app = FAKE.app_for(name)
@@ -778,6 +803,99 @@ class Handler(BaseHTTPRequestHandler):
         text = self._host_json(app).get("functionTimeout", "00:10:00")
         h, m, s = (float(x) for x in text.split(":"))
         return h * 3600 + m * 60 + s
+
+    # ---- Cosmos DB for NoSQL REST (master-key authorization) --------------------------------------------
+    def _cosmos(self, path, body):
+        parts = [urllib.parse.unquote(p) for p in path.strip("/").split("/")]
+        account = FAKE.cosmos.get(parts[1]) if len(parts) > 1 else None
+        def err(status, code, message):
+            self._send(status, {"code": code, "message": message})
+        if account is None:
+            return err(404, "NotFound", "Account not found.")
+        rest = parts[2:]
+        if not rest or rest[0] != "dbs":
+            return self._send(200, {"id": parts[1], "writableLocations": [{"name": "West Europe", "databaseAccountEndpoint": "%s/cosmos/%s/" % (FAKE.base, parts[1])}]})
+        rtype, link = (rest[-1], "/".join(rest[:-1])) if len(rest) % 2 == 1 else (rest[-2], "/".join(rest))
+        date = self.headers.get("x-ms-date", "")
+        auth = urllib.parse.unquote(self.headers.get("authorization", ""))
+        try:
+            sent = datetime.strptime(date, "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=timezone.utc).timestamp()
+        except ValueError:
+            return err(401, "Unauthorized", "The request date is missing or malformed (x-ms-date).")
+        if abs(time.time() - sent) > 900:
+            return err(403, "Forbidden", "The authorization token is not valid at the current time.")
+        if not self.headers.get("x-ms-version"):
+            return err(400, "BadRequest", "x-ms-version is required.")
+        text = "%s\n%s\n%s\n%s\n\n" % (self.command.lower(), rtype.lower(), link, date.lower())
+        sig = base64.b64encode(hmac.new(base64.b64decode(account["key"]), text.encode(), hashlib.sha256).digest()).decode()
+        if auth != "type=master&ver=1.0&sig=" + sig:
+            return err(401, "Unauthorized", "The input authorization token can't serve the request. The wrong key is being used or the expected payload is not built as per the protocol.")
+        dbs = account["dbs"]
+        def meta(doc, self_link):
+            doc.update({"_rid": secrets.token_urlsafe(6), "_self": self_link, "_etag": '"%s"' % uuid.uuid4(), "_ts": int(time.time()), "_attachments": "attachments/"})
+            return doc
+        try:
+            req = json.loads(body) if body else {}
+        except ValueError:
+            return err(400, "BadRequest", "The request payload is invalid.")
+        if rest == ["dbs"] and self.command == "POST":
+            if req.get("id") in dbs:
+                return err(409, "Conflict", "Entity with the specified id already exists in the system.")
+            dbs[req["id"]] = {}
+            return self._send(201, meta({"id": req["id"]}, "dbs/%s/" % req["id"]))
+        if len(rest) < 2 or rest[1] not in dbs:
+            return err(404, "NotFound", "Resource Not Found. Database %s does not exist." % (rest[1] if len(rest) > 1 else ""))
+        colls = dbs[rest[1]]
+        if rest[2:] == ["colls"] and self.command == "POST":
+            paths = (req.get("partitionKey") or {}).get("paths") or []
+            if len(paths) != 1:
+                return err(400, "BadRequest", "A container needs exactly one partition key path.")
+            if req.get("id") in colls:
+                return err(409, "Conflict", "Entity with the specified id already exists in the system.")
+            colls[req["id"]] = {"pk": paths[0].lstrip("/"), "docs": {}}
+            return self._send(201, meta({"id": req["id"], "partitionKey": req["partitionKey"]}, "colls"))
+        if len(rest) < 5 or rest[2] != "colls" or rest[3] not in colls or rest[4] != "docs":
+            return err(404, "NotFound", "Resource Not Found.")
+        coll = colls[rest[3]]
+        try:
+            pk = json.loads(self.headers.get("x-ms-documentdb-partitionkey", "null"))
+        except ValueError:
+            return err(400, "BadRequest", "x-ms-documentdb-partitionkey is not a JSON array.")
+        if not (isinstance(pk, list) and len(pk) == 1):
+            return err(400, "BadRequest", "The partition key supplied in x-ms-documentdb-partitionkey header has fewer components than defined in the collection.")
+        pkv = pk[0]
+        docs = coll["docs"]
+        if len(rest) == 5 and self.command == "POST" and self.headers.get("x-ms-documentdb-isquery", "").lower() == "true":
+            if (self.headers.get("Content-Type") or "").split(";")[0] != "application/query+json":
+                return err(400, "BadRequest", "Queries need Content-Type application/query+json.")
+            if re.sub(r"\s+", " ", req.get("query", "").strip()) not in ("SELECT * FROM c", "select * from c"):
+                return err(400, "BadRequest", "This fake answers only 'SELECT * FROM c' within one partition.")
+            found = [d for (p, _), d in sorted(docs.items(), key=lambda kv: str(kv[0][1])) if p == json.dumps(pkv)]
+            return self._send(200, {"_rid": "x", "Documents": found, "_count": len(found)})
+        if len(rest) == 5 and self.command == "POST":
+            if not isinstance(req.get("id"), str) or not req["id"]:
+                return err(400, "BadRequest", "The input content is invalid because the required properties - 'id; ' - are missing")
+            if req.get(coll["pk"]) != pkv:
+                return err(400, "BadRequest", "PartitionKey extracted from document doesn't match the one specified in the header.")
+            key = (json.dumps(pkv), req["id"])
+            upsert = self.headers.get("x-ms-documentdb-is-upsert", "").lower() == "true"
+            if key in docs and not upsert:
+                return err(409, "Conflict", "Entity with the specified id already exists in the system.")
+            status = 200 if key in docs else 201
+            docs[key] = meta(dict(req), "docs/%s" % req["id"])
+            return self._send(status, docs[key])
+        if len(rest) == 6:
+            key = (json.dumps(pkv), rest[5])
+            if self.command == "GET":
+                return self._send(200, docs[key]) if key in docs else err(404, "NotFound", "Entity with the specified id does not exist in the system.")
+            if self.command == "PUT":
+                if key not in docs:
+                    return err(404, "NotFound", "Entity with the specified id does not exist in the system.")
+                docs[key] = meta(dict(req), "docs/%s" % rest[5])
+                return self._send(200, docs[key])
+            if self.command == "DELETE":
+                return self._send(204) if docs.pop(key, None) is not None else err(404, "NotFound", "Entity with the specified id does not exist in the system.")
+        return err(405, "MethodNotAllowed", "Not supported here.")
 
     # ---- Application Insights query API ---------------------------------------------------------------
     def _insights(self, path, body):

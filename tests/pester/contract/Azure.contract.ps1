@@ -5,7 +5,7 @@
     Languages          = @('python', 'nodejs')
     Triggers           = @('Http')
     Memory             = @(512, 2048)   # Flex Consumption instance sizes
-    NoSql              = $false
+    NoSql              = $true
     Metrics            = 'ProviderTime'
     CleanupKinds       = @('function', 'resource-group')
     Start              = {
