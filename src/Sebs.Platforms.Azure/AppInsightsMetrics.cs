@@ -21,6 +21,7 @@ public sealed class AppInsightsMetrics : IMetricsSource, IDisposable
     private readonly AzureSettings _settings;
     private readonly ISebsLog _log;
     private readonly Func<CancellationToken, Task<string>> _appId;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> _deadlines = new();
 
     public AppInsightsMetrics(AzureSettings settings, AzureTokens tokens, Func<CancellationToken, Task<string>> appId, ISebsLog log, HttpMessageHandler? handler = null)
     {
@@ -43,17 +44,30 @@ public sealed class AppInsightsMetrics : IMetricsSource, IDisposable
             .GroupBy(r => r.RequestId, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);
         if (pending.Count == 0) return;
         var appId = await _appId(ct).ConfigureAwait(false);
+        // Core reads again a few times for results still missing; the minutes-long wait for lagging telemetry happens
+        // once per query, and later reads of the same query are single looks.
+        var deadline = _deadlines.GetOrAdd($"{query.FunctionName}|{query.Begin:O}|{query.End:O}", _ => DateTime.UtcNow + _settings.MetricsTimeout);
+        var budget = deadline - DateTime.UtcNow;
         // SeBS: [begin, end + 1 s]; telemetry timestamps are the request's start.
         var span = $"{query.Begin.ToUniversalTime().AddSeconds(-5):yyyy-MM-ddTHH:mm:ss.fffZ}/{query.End.ToUniversalTime().AddSeconds(5):yyyy-MM-ddTHH:mm:ss.fffZ}";
+        async Task<bool> ReadOnceAsync(CancellationToken token)
+        {
+            foreach (var (id, ms) in await RowsAsync(appId, Query(query.FunctionName), span, token).ConfigureAwait(false))
+                if (pending.Remove(id, out var matched))
+                    foreach (var r in matched) r.ProviderTimes.ExecutionMicroseconds = (long)Math.Round(ms * 1000);
+            return pending.Count == 0;
+        }
+        if (budget <= TimeSpan.Zero)
+        {
+            await ReadOnceAsync(ct).ConfigureAwait(false);
+            return;
+        }
         try
         {
-            await OperationPoller.PollAsync(async token =>
-            {
-                foreach (var (id, ms) in await RowsAsync(appId, Query(query.FunctionName), span, token).ConfigureAwait(false))
-                    if (pending.Remove(id, out var matched))
-                        foreach (var r in matched) r.ProviderTimes.ExecutionMicroseconds = (long)Math.Round(ms * 1000);
-                return pending.Count == 0 ? PollStep<bool>.Finished(true) : PollStep<bool>.Running($"{pending.Count} invocations without telemetry");
-            }, new PollOptions(_settings.PollInterval * 5, _settings.MetricsTimeout, "Application Insights telemetry") { BackOff = true, MaxInterval = TimeSpan.FromSeconds(30) }, ct).ConfigureAwait(false);
+            await OperationPoller.PollAsync(async token => await ReadOnceAsync(token).ConfigureAwait(false)
+                    ? PollStep<bool>.Finished(true) : PollStep<bool>.Running($"{pending.Count} invocations without telemetry"),
+                new PollOptions(_settings.PollInterval * 5, budget, "Application Insights telemetry") { BackOff = true, MaxInterval = TimeSpan.FromSeconds(30) },
+                ct).ConfigureAwait(false);
         }
         catch (SebsException ex) when (ex.Kind == SebsErrorKind.OperationTimeout)
         {

@@ -191,6 +191,48 @@ Describe 'Azure Functions platform' {
         Join-Path $o 'perf-cost/cold_results_512.json' | Should -Exist
     }
 
+    It 'network-ping-pong, invocation-overhead and eviction-model run on Azure (servers on this machine, results through Blob)' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $o = Join-Path $root 'overhead'
+        $r = @(Start-SebsExperiment invocation-overhead -Platform Azure -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `
+            -Repetitions 1 -N 2 -PayloadBegin 1024 -PayloadEnd 4096 -PayloadPoints 2 -OutputPath $o)
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        @($r | Where-Object ExperimentType -eq 'cold').Count | Should -Be 2
+        $rows = @(Get-SebsExperimentResult (Join-Path $o 'invocation-overhead/payload'))
+        $rows.Count | Should -Be 4
+        $rows | ForEach-Object { $_.ClockDriftMean | Should -Not -BeNullOrEmpty }
+
+        $n = Join-Path $root 'ping'
+        $r = @(Start-SebsExperiment network-ping-pong -Platform Azure -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `
+            -Invocations 2 -Repetitions 5 -Threads 2 -OutputPath $n)
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        @(Get-SebsExperimentResult $n network-ping-pong).Count | Should -Be 10
+
+        $e = Join-Path $root 'eviction'
+        $r = @(Start-SebsExperiment eviction-model -Platform Azure -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `
+            -Repetitions 1 -Invocations 1 -Times 0 -OutputPath $e)
+        ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
+        @(Get-SebsExperimentResult $e eviction-model).Count | Should -Be 1
+    }
+
+    It 'names the results Application Insights has no telemetry for (Flex misses cold starts)' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $lossy = Start-FakeAzure -Extra @('--drop-cold-telemetry')
+        try {
+            $lossyCfg = New-AzureTestConfig $lossy -ResourcesId 'azpester2' -Extra @{ 'metrics-timeout' = 2 }
+            $c = Join-Path $root 'c-lossy'
+            $r = @(Invoke-SebsBenchmark 010.sleep -Platform Azure -ConfigPath $lossyCfg -CachePath $c -Repetitions 2 -Memory 512 -Payload @{ sleep = 0.01 })
+            ($r | Where-Object Failed) | Should -BeNullOrEmpty
+            $warnings = $null
+            $m = @($r | Get-SebsMetrics -Platform Azure -ConfigPath $lossyCfg -CachePath $c -WarningVariable warnings -WarningAction SilentlyContinue)
+            $m[0].ProviderMs | Should -Be 0
+            $m[1].ProviderMs | Should -BeGreaterThan 0
+            ($warnings -join "`n") | Should -Match ([regex]::Escape($r[0].RequestId))
+            ($warnings -join "`n") | Should -Not -Match ([regex]::Escape($r[1].RequestId))
+        }
+        finally { $lossy.Process.Kill(); $lossy.Process.WaitForExit(5000) | Out-Null }
+    }
+
     It 'deploys on classic Linux Consumption (Y1) through a package URL' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
         $r = @(Invoke-SebsBenchmark 010.sleep -Platform Azure -ConfigPath $cfg -CachePath $cache -Repetitions 2 -FunctionName 'sebs-azpester-y1-sleep' `
