@@ -57,8 +57,10 @@ public sealed class LambdaDependencyInstaller(string architecture, ISebsLog log,
         foreach (var p in platforms) { args.Add("--platform"); args.Add(p); }
         args.AddRange(wanted);
         var pip = await ProcessRunner.RunAsync(python, args, packageDir, cancellationToken: ct).ConfigureAwait(false);
+        // No wheel on the index (or no index): this machine cannot build the package; the regression suite skips it.
         if (pip.ExitCode != 0)
-            throw Failed($"pip could not fetch Lambda ({Arch}, Python {version}) wheels for {string.Join(", ", wanted)}:\n{pip.Tail()}");
+            throw new UnavailableHereException(SebsErrorIds.PackageBuildFailed, SebsErrorKind.ResourceUnavailable, UnavailableReason.Dependency,
+                $"pip could not fetch Lambda ({Arch}, Python {version}) wheels for {string.Join(", ", wanted)}:\n{pip.Tail()}");
     }
 
     private async Task InstallNodeAsync(string packageDir, CancellationToken ct)

@@ -30,7 +30,7 @@ internal sealed class DockerDependencyInstaller(DockerSandboxHost docker, string
             new List<string> { "python3", "-c", HostDependencyInstaller.MissingRequirementsScript, "/function/requirements.txt" }, binds, ct).ConfigureAwait(false);
         if (code != 0)
             throw Failed($"checking Python requirements in {image} failed:\n{output}");
-        var missing = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var missing = HostDependencyInstaller.MissingFrom(output);
         if (missing.Length == 0)
         {
             log.Verbose($"All Python requirements are provided by {image}; nothing to install.");
@@ -41,8 +41,16 @@ internal sealed class DockerDependencyInstaller(DockerSandboxHost docker, string
         pip.AddRange(missing);
         (code, output) = await docker.RunToCompletionAsync(image, pip, binds, ct).ConfigureAwait(false);
         if (code != 0)
-            throw Failed($"pip in {image} could not install {string.Join(", ", missing)}:\n{Tail(output)}");
+        {
+            // The image and pip's index lack it: this machine cannot run the benchmark, nothing about it is wrong.
+            var reason = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .LastOrDefault(l => l.StartsWith("ERROR:", StringComparison.Ordinal)) ?? LastLine(output);
+            throw new UnavailableHereException(SebsErrorIds.PackageBuildFailed, SebsErrorKind.ResourceUnavailable, UnavailableReason.Dependency,
+                $"pip in {image} could not install {string.Join(", ", missing)}; neither the image nor pip's index provides it here ({reason}).\n{Tail(output)}");
+        }
     }
+
+    private static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no output";
 
     private static string Tail(string text) => string.Join("\n", text.Split('\n').TakeLast(15));
 

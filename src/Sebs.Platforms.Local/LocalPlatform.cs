@@ -159,7 +159,7 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         var host = await HostAsync(language, languageVersion, ct).ConfigureAwait(false);
         return host.Kind == SandboxKind.Docker
             ? new DockerDependencyInstaller(_docker.Value, DockerSandboxHost.ImageName(language, languageVersion), _log)
-            : new HostDependencyInstaller(_log);
+            : new HostDependencyInstaller(_log, virtualEnvironment: true);
     }
 
     // ---- sandboxes -------------------------------------------------------------------------------

@@ -20,6 +20,11 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 /usr/bin/python3 -c 'import jinja2' >/dev/null 2>&1 || missing+=(python3-jinja2)   # host-side test of 110.dynamic-html
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)     # AWS Python shims (AwsWrappers tests)
+# What the Python run image has (docker/offline/build-run-images.sh), for the process sandbox's virtual environments
+# (--system-site-packages from /usr/bin/python3): the regression then passes the same cases in both sandboxes.
+/usr/bin/python3 -c 'import PIL' >/dev/null 2>&1 || missing+=(python3-pil)
+/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing+=(python3-numpy)
+/usr/bin/python3 -c 'import igraph' >/dev/null 2>&1 || missing+=(python3-igraph)
 if [ ${#missing[@]} -gt 0 ]; then
   log "apt-get install ${missing[*]}"
   if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >"$OUT/apt.log" 2>&1; then

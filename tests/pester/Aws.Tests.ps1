@@ -219,6 +219,28 @@ Describe 'AWS Lambda platform' {
         @(Get-SebsExperimentResult $e eviction-model).Count | Should -Be 1
     }
 
+    It 'the regression runs 020, 030 and 040 on AWS against its servers at the server-address setting, and skips them without it' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        & $python -c 'import boto3' 2>$null
+        if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because "$python has no boto3 (Debian package python3-boto3)"; return }
+        $o = Join-Path $root 'regression'
+        $warn = $null
+        $r = @(Invoke-SebsRegression 020*, 030*, 040* -Language python -Platform Aws -ConfigPath $cfg -CachePath $cache -OutputPath $o `
+                -WarningVariable warn -WarningAction SilentlyContinue)
+        $r | Should -HaveCount 3
+        foreach ($case in $r) {
+            $case.Outcome | Should -Be 'Skipped'
+            $case.SkipReason | Should -Match "needs a server on this machine that the function on Aws can reach: give its public address with -Setting @\{'server-address' = \.\.\.\}"
+        }
+        @($warn).Count | Should -Be 3
+        $r = @(Invoke-SebsRegression 020*, 030*, 040* -Language python -Platform Aws -ConfigPath $cfg -CachePath $cache -OutputPath $o `
+                -Setting @{ 'server-address' = '127.0.0.1' } -Summary)
+        $summary = $r[-1]
+        $summary | Should -BeOfType ([Sebs.Core.Running.RegressionSummary])
+        ($r | Select-Object -SkipLast 1 | Where-Object Outcome -ne 'Passed') | Should -BeNullOrEmpty -Because (($r | Select-Object -SkipLast 1 | ForEach-Object { "$_" }) -join '; ')
+        ($summary.Platform, $summary.Passed, $summary.Failed, $summary.Skipped) -join ',' | Should -Be 'Aws,3,0,0'
+    }
+
     It 'Remove-SebsFunction deletes the function' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
         Get-SebsFunction -Platform Aws -CachePath $cache | Remove-SebsFunction -Platform Aws -ConfigPath $cfg -CachePath $cache -Confirm:$false

@@ -122,14 +122,17 @@ public sealed class InvokeSebsBenchmarkCommand : SebsPlatformCmdlet
             ResultsJournal? journal = null;
             try
             {
-                await foreach (var result in runner.RunAsync(request, queue, ct).ConfigureAwait(false))
+                await foreach (var batch in runner.RunBatchesAsync(request, queue, ct).ConfigureAwait(false))
                 {
                     // On disk before it reaches the pipeline: Ctrl+C or a crash loses nothing already measured.
                     journal ??= ResultsJournal.Open(journalPath, append: true, queue);
-                    journal.Append(result);
-                    if (result.Failed)
-                        queue.Warning($"Invocation {result.Invocation} of {result.FunctionName} failed: {result.ErrorMessage}");
-                    queue.WriteObject(result);
+                    journal.AppendRange(batch);
+                    foreach (var result in batch)
+                    {
+                        if (result.Failed)
+                            queue.Warning($"Invocation {result.Invocation} of {result.FunctionName} failed: {result.ErrorMessage}");
+                        queue.WriteObject(result);
+                    }
                 }
             }
             finally

@@ -11,7 +11,7 @@ namespace Sebs.Cmdlets.Commands;
 /// in parallel. The work is <see cref="RegressionSuite"/>'s; this only maps parameters and streams.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "SebsRegression", SupportsShouldProcess = true)]
-[OutputType(typeof(RegressionResult))]
+[OutputType(typeof(RegressionResult), typeof(RegressionSummary))]
 public sealed class InvokeSebsRegressionCommand : SebsPlatformCmdlet
 {
     public const string FailedErrorId = "Sebs.RegressionFailed";
@@ -43,6 +43,8 @@ public sealed class InvokeSebsRegressionCommand : SebsPlatformCmdlet
     [Parameter] public Hashtable? Setting { get; set; }
     [Parameter] public SwitchParameter UpdateCode { get; set; }
     [Parameter] public SwitchParameter UpdateStorage { get; set; }
+    /// <summary>Write a RegressionSummary (counts per outcome, time) after the last case.</summary>
+    [Parameter] public SwitchParameter Summary { get; set; }
 
     protected override void EndProcessing()
     {
@@ -86,15 +88,24 @@ public sealed class InvokeSebsRegressionCommand : SebsPlatformCmdlet
             {
                 var platform = OpenPlatform(queue);
                 var suite = new RegressionSuite(SebsSession.Runner(platform, Cache, queue), options, queue);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var results = new List<RegressionResult>();
                 await foreach (var result in suite.RunAsync(cases, queue, ct).ConfigureAwait(false))
                 {
+                    results.Add(result);
                     queue.WriteObject(result);
-                    if (!result.Passed)
+                    // Only a failure is an error ($? false); a skipped case is the machine's, and says why.
+                    if (result.Outcome == RegressionOutcome.Failed)
                         queue.WriteError(new ErrorRecord(
                             new SebsException(FailedErrorId, SebsErrorKind.InvalidOperation,
                                 $"Regression case {result.Benchmark} ({result.Language}) on {result.Platform} failed: {result.Error}"),
                             FailedErrorId, ErrorCategory.InvalidResult, $"{result.Benchmark} ({result.Language})"));
+                    else if (result.Outcome == RegressionOutcome.Skipped)
+                        queue.Warning($"Skipped {result.Benchmark} ({result.Language}): {result.SkipReason}");
                 }
+                var summary = RegressionSummary.From(platform.Name.ToString(), results, clock.Elapsed);
+                queue.Verbose($"Regression: {summary}.");
+                if (Summary) queue.WriteObject(summary);
             });
         }
         catch (PipelineStoppedException) { throw; }

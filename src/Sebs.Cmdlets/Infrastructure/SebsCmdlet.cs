@@ -12,7 +12,7 @@ namespace Sebs.Cmdlets.Infrastructure;
 public abstract class SebsCmdlet : PSCmdlet
 {
     private CancellationTokenSource? _cts;
-    private BlockingCollection<Action>? _queue;
+    private PipelinePump? _queue;
 
     protected CancellationToken CancellationToken => (_cts ??= new CancellationTokenSource()).Token;
 
@@ -34,7 +34,7 @@ public abstract class SebsCmdlet : PSCmdlet
     /// </summary>
     protected void RunAsync(Func<PipelineQueue, CancellationToken, Task> work)
     {
-        using var queue = new BlockingCollection<Action>();
+        using var queue = new PipelinePump();
         _queue = queue;
         var sink = new PipelineQueue(queue, this);
         var token = CancellationToken;
@@ -134,11 +134,11 @@ public interface IRunSink : ISebsLog, IProgress<SebsProgress>
 /// <summary>What async Core work may send to the pipeline; thread-safe, emitted in order on the pipeline thread.</summary>
 public sealed class PipelineQueue : IRunSink
 {
-    private readonly BlockingCollection<Action> _queue;
+    private readonly PipelinePump _queue;
     private readonly Cmdlet _cmdlet;
     private readonly Dictionary<string, int> _activityIds = new();
 
-    internal PipelineQueue(BlockingCollection<Action> queue, Cmdlet cmdlet)
+    internal PipelineQueue(PipelinePump queue, Cmdlet cmdlet)
     {
         _queue = queue;
         _cmdlet = cmdlet;

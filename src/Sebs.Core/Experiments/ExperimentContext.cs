@@ -74,7 +74,11 @@ public interface IExperiment
 /// <summary>Resolves the address the function must reach the client at (SeBS fetched it from a fixed external service).</summary>
 public static class ClientAddress
 {
-    public static async Task<string> ResolveAsync(ServerSettings settings, ExperimentContext context, CancellationToken ct)
+    public static Task<string> ResolveAsync(ServerSettings settings, ExperimentContext context, CancellationToken ct) =>
+        ResolveAsync(settings, context.Platform, context.Log, ct);
+
+    /// <summary>The same for callers without an experiment (the regression suite starts these servers too).</summary>
+    public static async Task<string> ResolveAsync(ServerSettings settings, IPlatform platform, ISebsLog log, CancellationToken ct)
     {
         if (!string.IsNullOrWhiteSpace(settings.ServerAddress)) return settings.ServerAddress!;
         if (!string.IsNullOrWhiteSpace(settings.AddressUrl))
@@ -84,12 +88,12 @@ public static class ClientAddress
             if (!System.Net.IPAddress.TryParse(text, out _))
                 throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidData,
                     $"{settings.AddressUrl} answered '{Truncate(text)}', not an IP address.", target: settings.AddressUrl);
-            context.Log.Verbose($"Client address from {settings.AddressUrl}: {text}.");
+            log.Verbose($"Client address from {settings.AddressUrl}: {text}.");
             return text;
         }
-        if (context.Platform.Descriptor.FunctionsRunLocally) return "127.0.0.1";
+        if (platform.Descriptor.FunctionsRunLocally) return "127.0.0.1";
         throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidArgument,
-            $"The functions on {context.Platform.Name} must reach a server on this machine: give its public address (-ServerAddress) " +
+            $"The functions on {platform.Name} must reach a server on this machine: give its public address (-ServerAddress) " +
             "or a URL that answers with it (-AddressUrl). Inbound UDP/TCP to the server port must be open.");
     }
 

@@ -94,6 +94,27 @@ public static partial class InputGenerator
         return (JsonObject)Substitute(payload, Resolve)!;
     }
 
+    /// <summary>
+    /// The settings the input of <paramref name="size"/> uses (<c>{{setting:NAME}}</c>) and the value each would get: the
+    /// caller's, else input.json's default (<c>IsDefault</c>), else null. Empty for a benchmark without a declarative input.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string? Value, bool IsDefault)> UsedSettings(Benchmark benchmark, string size,
+        IReadOnlyDictionary<string, string> given)
+    {
+        var specPath = Path.Combine(benchmark.Path, "input.json");
+        if (benchmark.InputGenerator != InputGeneratorKind.Declarative || !File.Exists(specPath)) return Array.Empty<(string, string?, bool)>();
+        JsonObject? spec;
+        try { spec = JsonNode.Parse(File.ReadAllText(specPath), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }) as JsonObject; }
+        catch (JsonException) { return Array.Empty<(string, string?, bool)>(); } // generation reports it
+        var text = (spec?["payload"]?.ToJsonString() ?? "") + (spec?["sizes"]?[InputSizes.Normalize(size)]?.ToJsonString() ?? "");
+        return Placeholder().Matches(text).Select(m => m.Groups[1].Value).Where(t => t.StartsWith("setting:", StringComparison.Ordinal))
+            .Select(t => t["setting:".Length..]).Distinct(StringComparer.Ordinal)
+            .Select(name => given.TryGetValue(name, out var v) ? (name, (string?)v, false)
+                : spec?["settings"]?[name] is JsonValue d && d.TryGetValue<string>(out var dv) ? (name, dv, true)
+                : (name, (string?)null, false))
+            .ToList();
+    }
+
     /// <summary>The NoSQL tables a declarative benchmark declares in input.json (<c>nosql.tables</c>); empty otherwise.</summary>
     public static IReadOnlyList<NoSql.NoSqlTable> DeclaredTables(Benchmark benchmark)
     {
@@ -173,7 +194,7 @@ public static partial class InputGenerator
             var files = Directory.EnumerateFiles(dataDir, include, recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
                 .OrderBy(f => f, StringComparer.Ordinal).ToList();
             if (files.Count == 0)
-                throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.ObjectNotFound,
+                throw new UnavailableHereException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.ObjectNotFound, UnavailableReason.InputData,
                     $"No input files matching '{include}' in '{dataDir}' for {benchmark.Name}.", target: benchmark.Name);
             foreach (var file in files)
             {
@@ -199,7 +220,7 @@ public static partial class InputGenerator
         var candidates = new[] { dataRoot is null ? null : Path.Combine(dataRoot, rel), Path.Combine(benchmark.Path, "data") }
             .Where(p => p is not null && Directory.Exists(p)).ToList();
         return candidates.FirstOrDefault()
-            ?? throw new SebsException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.ObjectNotFound,
+            ?? throw new UnavailableHereException(SebsErrorIds.InputGenerationFailed, SebsErrorKind.ObjectNotFound, UnavailableReason.InputData,
                 $"Benchmark {benchmark.Name} needs input data '{rel}' but no data root has it. Give -DataPath or set SEBS_BENCHMARK_DATA " +
                 "to a clone of the SeBS benchmark data (see benchmark-data/README.md).", target: benchmark.Name);
     }

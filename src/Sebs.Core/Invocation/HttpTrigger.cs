@@ -27,6 +27,9 @@ public sealed class HttpTrigger : IFunctionTrigger, IDisposable
         {
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             UseProxy = false,
+            // A function answers for itself: no redirects to follow and no cookies to keep, two handler layers fewer per call.
+            AllowAutoRedirect = false,
+            UseCookies = false,
             ConnectCallback = async (ctx, ct) =>
             {
                 var sw = Stopwatch.StartNew();

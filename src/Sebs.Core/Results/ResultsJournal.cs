@@ -46,17 +46,33 @@ public sealed class ResultsJournal : IDisposable
     public void Append(ExecutionResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        AppendRange(new[] { result });
+    }
+
+    /// <summary>
+    /// Appends results that completed together with one write and one flush: each has reached the operating system when
+    /// this returns, as with <see cref="Append"/>, at a fraction of the system calls when many complete at once.
+    /// </summary>
+    public void AppendRange(IReadOnlyList<ExecutionResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.Count == 0) return;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _buffer.ResetWrittenCount();
             using (var w = new Utf8JsonWriter(_buffer, ExperimentResultJson.CompactOptions))
-                InvocationJson.Write(w, result);
-            _buffer.Write("\n"u8);
-            // One write call per line keeps concurrent readers from seeing half of two lines interleaved.
+                foreach (var result in results)
+                {
+                    InvocationJson.Write(w, result);
+                    w.Flush();
+                    _buffer.Write("\n"u8);
+                    w.Reset(_buffer);
+                }
+            // One write call per batch of whole lines keeps concurrent readers from seeing half of two lines interleaved.
             _stream.Write(_buffer.WrittenSpan);
             _stream.Flush();
-            Count++;
+            Count += results.Count;
         }
     }
 

@@ -104,17 +104,37 @@ public sealed class BenchmarkRunner
     public async IAsyncEnumerable<ExecutionResult> RunAsync(InvokeRequest request, IProgress<SebsProgress>? progress,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
+        await foreach (var batch in RunBatchesAsync(request, progress, ct).ConfigureAwait(false))
+            foreach (var r in batch) yield return r;
+    }
+
+    /// <summary><see cref="RunAsync"/> as batches of the results that completed together (see <see cref="InvokeBatchesAsync"/>).</summary>
+    public async IAsyncEnumerable<IReadOnlyList<ExecutionResult>> RunBatchesAsync(InvokeRequest request, IProgress<SebsProgress>? progress,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
         const string activity = "Invoke-SebsBenchmark";
         progress?.Report(new SebsProgress(activity, $"Building and deploying {request.Benchmark.Name}"));
         var (function, _, _) = await DeployAsync(request, ct).ConfigureAwait(false);
         progress?.Report(new SebsProgress(activity, "Preparing input"));
         var payload = await PrepareInputAsync(request, ct).ConfigureAwait(false);
-        await foreach (var r in InvokeAsync(function, payload, request, progress, ct).ConfigureAwait(false))
-            yield return r;
+        await foreach (var batch in InvokeBatchesAsync(function, payload, request, progress, ct).ConfigureAwait(false))
+            yield return batch;
     }
 
     /// <summary>Invokes a deployed function N times with the given concurrency; results stream in completion order.</summary>
     public async IAsyncEnumerable<ExecutionResult> InvokeAsync(SebsFunction function, JsonObject payload, InvokeRequest request,
+        IProgress<SebsProgress>? progress, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var batch in InvokeBatchesAsync(function, payload, request, progress, ct).ConfigureAwait(false))
+            foreach (var r in batch) yield return r;
+    }
+
+    /// <summary>
+    /// The same, as batches of the results that completed together, so a caller can journal them with one write
+    /// before passing each on. Without forced cold starts the invocations run in a sliding window of
+    /// <see cref="InvokeRequest.Concurrency"/>; with them, in batches that each meet freshly reset sandboxes.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<ExecutionResult>> InvokeBatchesAsync(SebsFunction function, JsonObject payload, InvokeRequest request,
         IProgress<SebsProgress>? progress, [EnumeratorCancellation] CancellationToken ct = default)
     {
         const string activity = "Invoke-SebsBenchmark";
@@ -123,32 +143,45 @@ public sealed class BenchmarkRunner
         var concurrency = Math.Clamp(request.Concurrency, 1, total);
         var validator = request.Validate
             ? OutputValidators.For(function.Benchmark) ?? (IOutputValidator?)SebsInputPyValidator.For(request.Benchmark) : null;
-        var stream = CompletionStream.RunAsync<ExecutionResult>(total, async writer =>
+
+        async Task InvokeOneAsync(int i, System.Threading.Channels.ChannelWriter<ExecutionResult> writer)
         {
+            var result = await trigger.InvokeAsync((JsonObject)payload.DeepClone(), ct).ConfigureAwait(false);
+            Stamp(result, function, request, i);
+            if (result.Failed)
+                await _platform.RecoverAsync(function, result, ct).ConfigureAwait(false);
+            if (request.Validate)
+                await OutputValidators.ValidateAsync(result, new ValidationContext(function.Benchmark, function.Language, result.Size, payload,
+                    result.Result, _platform.Storage, request.DataRoot,
+                    Path.Combine(Path.GetTempPath(), "sebs-validate-" + Guid.NewGuid().ToString("N")[..8])), validator, ct).ConfigureAwait(false);
+            await writer.WriteAsync(result, ct).ConfigureAwait(false);
+        }
+
+        var stream = CompletionStream.RunBatchedAsync<ExecutionResult>(total, async writer =>
+        {
+            if (!request.ColdStart)
+            {
+                await SlidingWindow.RunAsync(total, concurrency, (i, _) => InvokeOneAsync(i, writer), ct).ConfigureAwait(false);
+                return;
+            }
+            // SeBS's cold bursts: the sandboxes are reset, then a whole batch meets them at once.
             for (var start = 0; start < total; start += concurrency)
             {
-                if (request.ColdStart)
-                    await _platform.EnforceColdStartAsync(new[] { function }, ct).ConfigureAwait(false);
-                var batch = Enumerable.Range(start, Math.Min(concurrency, total - start)).Select(async i =>
-                {
-                    var result = await trigger.InvokeAsync((JsonObject)payload.DeepClone(), ct).ConfigureAwait(false);
-                    Stamp(result, function, request, i);
-                    if (result.Failed)
-                        await _platform.RecoverAsync(function, result, ct).ConfigureAwait(false);
-                    if (request.Validate)
-                        await OutputValidators.ValidateAsync(result, new ValidationContext(function.Benchmark, function.Language, result.Size, payload,
-                            result.Result, _platform.Storage, request.DataRoot,
-                            Path.Combine(Path.GetTempPath(), "sebs-validate-" + Guid.NewGuid().ToString("N")[..8])), validator, ct).ConfigureAwait(false);
-                    await writer.WriteAsync(result, ct).ConfigureAwait(false);
-                });
-                await Task.WhenAll(batch).ConfigureAwait(false);
+                await _platform.EnforceColdStartAsync(new[] { function }, ct).ConfigureAwait(false);
+                await Task.WhenAll(Enumerable.Range(start, Math.Min(concurrency, total - start)).Select(i => InvokeOneAsync(i, writer))).ConfigureAwait(false);
             }
-        }, ct);
+        }, maxBatch: 256, ct);
 
-        await foreach (var (result, done, remaining) in stream.ConfigureAwait(false))
+        // Progress is for people: a few reports a second, not one per invocation (each one is rendered by the host).
+        var lastReport = System.Diagnostics.Stopwatch.StartNew();
+        await foreach (var (batch, done, remaining) in stream.ConfigureAwait(false))
         {
-            progress?.Report(new SebsProgress(activity, $"{function.Name}: {done} of {total} invocations", done, total, remaining));
-            yield return result;
+            if (done == total || done == batch.Count || lastReport.ElapsedMilliseconds >= 200)
+            {
+                progress?.Report(new SebsProgress(activity, $"{function.Name}: {done} of {total} invocations", done, total, remaining));
+                lastReport.Restart();
+            }
+            yield return batch;
         }
     }
 

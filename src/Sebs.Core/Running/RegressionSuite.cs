@@ -30,9 +30,11 @@ public sealed class RegressionOptions
 }
 
 /// <summary>
-/// SeBS's regression suite (sebs/regression.py) for any platform: every selected benchmark × language is deployed,
-/// invoked once through the HTTP trigger with the test input, and its output validated. Cases run in parallel up to a
-/// limit and are reported as each one ends; a failing case never stops the others.
+/// SeBS's regression suite (sebs/regression.py, reference §11) for any platform: every selected benchmark × language is
+/// deployed, invoked once through the HTTP trigger with the test input, and its output validated. Cases run in parallel
+/// up to a limit and are reported as each one ends; a failing case never stops the others. Unlike SeBS, a case ends
+/// Passed, Failed or Skipped (this machine cannot run it, and says why), and the microbenchmarks that talk back to the
+/// client (020, 030, 040) run against the servers their experiments use (<see cref="RegressionServers"/>).
 /// </summary>
 public sealed class RegressionSuite
 {
@@ -42,11 +44,17 @@ public sealed class RegressionSuite
     private readonly RegressionOptions _options;
     private readonly ISebsLog _log;
 
-    public RegressionSuite(BenchmarkRunner runner, RegressionOptions options, ISebsLog? log = null)
+    private readonly UrlSettingProbe _urlProbe;
+    private readonly int _firstServerPort;
+    private int _serversStarted;
+
+    public RegressionSuite(BenchmarkRunner runner, RegressionOptions options, ISebsLog? log = null, UrlSettingProbe? urlProbe = null)
     {
         _runner = runner;
         _options = options;
         _log = log ?? NullSebsLog.Instance;
+        _urlProbe = urlProbe ?? new UrlSettingProbe();
+        _firstServerPort = RegressionServers.FirstPort(options.Settings);
     }
 
     /// <summary>
@@ -98,15 +106,17 @@ public sealed class RegressionSuite
         await foreach (var (result, done, remaining) in stream.ConfigureAwait(false))
         {
             progress?.Report(new SebsProgress(Activity,
-                $"{done} of {cases.Count} cases; {result.Benchmark} ({result.Language}) {(result.Passed ? "passed" : "failed")}",
+                $"{done} of {cases.Count} cases; {result.Benchmark} ({result.Language}) {result.Outcome.ToString().ToLowerInvariant()}",
                 done, cases.Count, remaining));
             yield return result;
         }
     }
 
     /// <summary>
-    /// One case: deploy, invoke once with validation, write the JSON. Every failure, including an exception while
-    /// building or generating input (e.g. missing benchmark data), becomes a failed result with the reason.
+    /// One case: start the server it talks to (if any), deploy, invoke once with validation, write the JSON. A case that
+    /// this machine cannot run (<see cref="UnavailableHereException"/>: input data, a dependency, a runtime or a setting
+    /// that is not available here) is Skipped with the reason in one line; every other failure, including an exception
+    /// while building or generating input, is Failed with the reason.
     /// </summary>
     public async Task<RegressionResult> RunCaseAsync(RegressionCase c, CancellationToken ct)
     {
@@ -124,7 +134,13 @@ public sealed class RegressionSuite
         {
             _log.Verbose($"Regression: starting {c}.");
             // Known before anything can fail, so a case that never ran still says which runtime it was for.
-            result.LanguageVersion = _runner.Platform.Descriptor.Runtimes.Resolve(c.Language, _options.LanguageVersion);
+            result.LanguageVersion = ResolveVersion(c);
+            await _urlProbe.CheckAsync(c.Benchmark, _options.Size, _options.Settings, ct).ConfigureAwait(false);
+            await using var servers = RegressionServers.IsNeededBy(c.Benchmark)
+                ? await RegressionServers.StartAsync(c.Benchmark, _runner.Platform, _options.Settings, NextServerPort(), _log, ct).ConfigureAwait(false)
+                : null;
+            var settings = new Dictionary<string, string>(_options.Settings);
+            foreach (var (k, v) in servers?.Settings ?? new Dictionary<string, string>()) settings[k] = v;
             var request = new InvokeRequest
             {
                 Benchmark = c.Benchmark,
@@ -136,9 +152,13 @@ public sealed class RegressionSuite
                 DataRoot = _options.DataRoot,
                 UpdateCode = _options.UpdateCode,
                 UpdateStorage = _options.UpdateStorage,
-                Settings = _options.Settings,
+                Settings = settings,
             };
-            await foreach (var r in _runner.RunAsync(request, progress: null, ct).ConfigureAwait(false))
+            // BenchmarkRunner.RunAsync's three steps, with the server's fields put into the generated payload.
+            var (function, _, _) = await _runner.DeployAsync(request, ct).ConfigureAwait(false);
+            var payload = await _runner.PrepareInputAsync(request, ct).ConfigureAwait(false);
+            foreach (var (k, v) in servers?.Payload ?? new JsonObject()) payload[k] = v?.DeepClone();
+            await foreach (var r in _runner.InvokeAsync(function, payload, request, progress: null, ct).ConfigureAwait(false))
             {
                 invoked = true;
                 result.LanguageVersion = r.LanguageVersion;
@@ -159,9 +179,12 @@ public sealed class RegressionSuite
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
         catch (Exception ex)
         {
-            result.Error = ex is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerExceptions[0].Message : ex.Message;
+            if (ex is AggregateException { InnerExceptions.Count: 1 } agg) ex = agg.InnerExceptions[0];
+            if (ex is UnavailableHereException skip) result.SkipReason = FirstLine(skip.Message);
+            else result.Error = ex.Message;
         }
-        result.Passed = result.Error is null;
+        result.Outcome = result.SkipReason is not null ? RegressionOutcome.Skipped
+            : result.Error is null ? RegressionOutcome.Passed : RegressionOutcome.Failed;
         try
         {
             result.ResultPath = WriteResultFile(result, output);
@@ -176,13 +199,32 @@ public sealed class RegressionSuite
     }
 
     /// <summary>
+    /// The runtime version of a case. A platform that has no runtime at all for a language the benchmark declares cannot
+    /// run the case (Skipped); a version the caller asked for that the platform lacks is the caller's mistake (Failed).
+    /// </summary>
+    private string ResolveVersion(RegressionCase c)
+    {
+        try { return _runner.Platform.Descriptor.Runtimes.Resolve(c.Language, _options.LanguageVersion, _log); }
+        catch (SebsException ex) when (ex.ErrorId == SebsErrorIds.UnknownLanguage && _options.LanguageVersion is null)
+        {
+            throw new UnavailableHereException(ex.ErrorId, ex.Kind, UnavailableReason.Language, ex.Message, ex, c.Benchmark.Name);
+        }
+    }
+
+    /// <summary>Any free port, or the next of the fixed range starting at the setting <c>server-port</c> (cases run in parallel).</summary>
+    private int NextServerPort() => _firstServerPort == 0 ? 0 : _firstServerPort + Interlocked.Increment(ref _serversStarted) - 1;
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+
+    /// <summary>
     /// SeBS's <c>{trigger: output}</c>: the wrapper's whole response keyed by the trigger name (null when the function was
-    /// never invoked). A failed case also carries <c>"error"</c> with the reason.
+    /// never invoked). A failed case also carries <c>"error"</c> with the reason, a skipped one <c>"skipped"</c>.
     /// </summary>
     private string WriteResultFile(RegressionResult result, JsonNode? output)
     {
         var doc = new JsonObject { [TriggerName] = output };
-        if (!result.Passed) doc["error"] = result.Error;
+        if (result.Error is not null) doc["error"] = result.Error;
+        if (result.SkipReason is not null) doc["skipped"] = result.SkipReason;
         Directory.CreateDirectory(_options.OutputPath);
         var path = Path.Combine(_options.OutputPath, ResultFileName(result.Platform, result.Benchmark, result.Language));
         File.WriteAllText(path, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Sebs.Core;
+using Sebs.Core.Packaging;
 
 namespace Sebs.Platforms.Local.Sandboxes;
 
@@ -16,6 +17,13 @@ public sealed class ProcessSandboxHost : ISandboxHost
     {
         var language = spec.Package.Language;
         var (exe, entry) = language == "nodejs" ? ("node", "handler.js") : ("python3", "handler.py");
+        // The package's own virtual environment (HostDependencyInstaller), as a run image is the Docker sandbox's.
+        var venvPython = Path.Combine(spec.Package.Path, HostDependencyInstaller.VirtualEnvironmentFolder, "bin", "python3");
+        if (language != "nodejs" && File.Exists(venvPython)) exe = venvPython;
+        else if (ProcessRunner.Which(exe) is null)
+            throw new UnavailableHereException(SebsErrorIds.FunctionStartFailed, SebsErrorKind.ResourceUnavailable, UnavailableReason.Language,
+                $"{exe} is not on PATH, so the process sandbox cannot run {language} functions here (install it, or use -Sandbox Docker).",
+                target: spec.FunctionName);
         var port = Readiness.FreePort();
         Directory.CreateDirectory(spec.LogDirectory);
         var logPath = Path.Combine(spec.LogDirectory, $"{spec.FunctionName}-{port}.log");
@@ -63,6 +71,7 @@ public sealed class ProcessSandboxHost : ISandboxHost
 
     public Task StopAsync(SandboxInstance instance, CancellationToken ct)
     {
+        ProcStatusReader.Forget(instance.InstanceId);
         if (TryGetProcess(instance) is { } p)
         {
             try { p.Kill(entireProcessTree: true); p.WaitForExit(5000); }
@@ -90,23 +99,5 @@ public sealed class ProcessSandboxHost : ISandboxHost
         catch (UnauthorizedAccessException) { return null; }
     }
 
-    public MemorySample? ReadMemory(SandboxInstance instance)
-    {
-        var status = $"/proc/{instance.InstanceId}/status";
-        try
-        {
-            double? rss = null, hwm = null;
-            foreach (var line in File.ReadLines(status))
-            {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = KiB(line) / 1024.0;
-                else if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) hwm = KiB(line) / 1024.0;
-            }
-            return rss is null ? null : new MemorySample(rss.Value, hwm);
-        }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
-
-        static double KiB(string line) =>
-            double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-    }
+    public MemorySample? ReadMemory(SandboxInstance instance) => ProcStatusReader.Read(instance.InstanceId);
 }

@@ -63,7 +63,7 @@ public class RegressionSuiteTests
             else await Task.Delay(10, ct);
             Interlocked.Decrement(ref running);
             if (!c.Benchmark.Name.StartsWith("000") && Interlocked.Increment(ref othersDone) == 5) release.TrySetResult();
-            return new RegressionResult { Benchmark = c.Benchmark.Name, Language = c.Language, Passed = !c.Benchmark.Name.StartsWith("003") };
+            return new RegressionResult { Benchmark = c.Benchmark.Name, Language = c.Language, Outcome = c.Benchmark.Name.StartsWith("003") ? RegressionOutcome.Failed : RegressionOutcome.Passed };
         }
 
         var results = new List<RegressionResult>();
@@ -105,18 +105,20 @@ public class RegressionSuiteTests
     public class FailingPlatform : DispatchProxy
     {
         private Exception _error = null!;
+        private PlatformName _name;
 
-        public static IPlatform Create(Exception error)
+        public static IPlatform Create(Exception error, PlatformName? name = null)
         {
             var p = Create<IPlatform, FailingPlatform>();
             ((FailingPlatform)(object)p)._error = error;
+            ((FailingPlatform)(object)p)._name = name ?? TestPlatforms.Local;
             return p;
         }
 
         protected override object? Invoke(MethodInfo? method, object?[]? args) => method!.Name switch
         {
-            "get_Name" => new PlatformName("Local"),
-            "get_Descriptor" => TestPlatforms.Descriptor("Local"),
+            "get_Name" => _name,
+            "get_Descriptor" => TestPlatforms.Descriptor(_name.Value),
             "get_Region" => "local",
             _ when method.ReturnType == typeof(Task) => Task.FromException(_error),
             _ when method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>) =>

@@ -113,9 +113,10 @@ public class SebsInputPyRunnerTests
         var data = TestPaths.NewTempDir();
         var images = Directory.CreateDirectory(Path.Combine(data, "400.inference", "411.image-recognition", "fake-resnet")).FullName;
         File.WriteAllText(Path.Combine(images, "800px-Porsche_991_silver_IAA.jpg"), "not really a jpeg");
-        var ex = await Assert.ThrowsAsync<SebsException>(() => InputGenerator.GenerateAsync(Load(TestPaths.Benchmarks, "411.image-recognition"), "test",
+        var ex = await Assert.ThrowsAsync<UnavailableHereException>(() => InputGenerator.GenerateAsync(Load(TestPaths.Benchmarks, "411.image-recognition"), "test",
             Context(new MemoryObjectStorage(), new SebsCache(TestPaths.NewTempDir()), data), CancellationToken.None));
         Assert.Equal(SebsErrorIds.InputGenerationFailed, ex.ErrorId);
+        Assert.Equal(UnavailableReason.InputData, ex.Reason); // missing data is this machine's, not the benchmark's
         Assert.Contains("resnet50-19c8e357.pth", ex.Message);
     }
 
