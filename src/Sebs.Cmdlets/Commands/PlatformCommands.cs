@@ -56,45 +56,44 @@ public sealed class RegisterSebsPlatformCommand : SebsCmdlet
     }
 }
 
+/// <summary>The resource filters Get-SebsResource and Remove-SebsResource share.</summary>
+public abstract class SebsResourceCmdlet : SebsPlatformCmdlet
+{
+    /// <summary>Only resources of these kinds (function, bucket, log-group, table, role, resource-group, sandbox, ...).</summary>
+    [Parameter]
+    public string[]? Kind { get; set; }
+
+    /// <summary>Only resources with these names (wildcards allowed).</summary>
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    public string[]? Name { get; set; }
+
+    protected bool Matches(PlatformResource resource) =>
+        (Kind is not { Length: > 0 } || Kind.Contains(resource.Kind, StringComparer.OrdinalIgnoreCase)) &&
+        (Name is not { Length: > 0 } || Name.Any(n => new WildcardPattern(n, WildcardOptions.IgnoreCase).IsMatch(resource.Name)));
+}
+
 /// <summary>
 /// Lists everything Sebs created on a platform: functions and their URLs or APIs, log groups, buckets, tables, roles,
 /// resource groups (SeBS's cleanup_resources, found from the provider and the cache).
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "SebsResource")]
 [OutputType(typeof(PlatformResource))]
-public sealed class GetSebsResourceCommand : SebsPlatformCmdlet
+public sealed class GetSebsResourceCommand : SebsResourceCmdlet
 {
-    /// <summary>Only resources of these kinds (function, bucket, log-group, table, role, resource-group, sandbox, ...).</summary>
-    [Parameter]
-    public string[]? Kind { get; set; }
-
-    /// <summary>Only resources with these names (wildcards allowed).</summary>
-    [Parameter(Position = 0)]
-    [SupportsWildcards]
-    public string[]? Name { get; set; }
-
     protected override void ProcessRecord() => RunAsync(async (queue, ct) =>
     {
         var platform = OpenPlatform(queue);
         await foreach (var resource in platform.ListResourcesAsync(ct).ConfigureAwait(false))
-            if (ResourceFilter.Matches(resource, Kind, Name)) queue.WriteObject(resource);
+            if (Matches(resource)) queue.WriteObject(resource);
     });
 }
 
 /// <summary>Deletes what Sebs created on a platform, one confirmation (ShouldProcess) per resource, children before parents.</summary>
 [Cmdlet(VerbsCommon.Remove, "SebsResource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(PlatformResource))]
-public sealed class RemoveSebsResourceCommand : SebsPlatformCmdlet
+public sealed class RemoveSebsResourceCommand : SebsResourceCmdlet
 {
-    /// <summary>Only resources of these kinds (function, bucket, log-group, table, role, resource-group, sandbox, ...).</summary>
-    [Parameter]
-    public string[]? Kind { get; set; }
-
-    /// <summary>Only resources with these names (wildcards allowed).</summary>
-    [Parameter(Position = 0)]
-    [SupportsWildcards]
-    public string[]? Name { get; set; }
-
     /// <summary>Deletes without asking for each resource (-WhatIf still only reports).</summary>
     [Parameter] public SwitchParameter Force { get; set; }
 
@@ -108,7 +107,7 @@ public sealed class RemoveSebsResourceCommand : SebsPlatformCmdlet
         {
             var platform = OpenPlatform(queue);
             await foreach (var resource in platform.ListResourcesAsync(ct).ConfigureAwait(false))
-                if (ResourceFilter.Matches(resource, Kind, Name)) found.Add(resource);
+                if (Matches(resource)) found.Add(resource);
         });
         var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
         foreach (var resource in found.OrderBy(r => r.Order))
@@ -122,11 +121,4 @@ public sealed class RemoveSebsResourceCommand : SebsPlatformCmdlet
             });
         }
     }
-}
-
-internal static class ResourceFilter
-{
-    public static bool Matches(PlatformResource resource, string[]? kinds, string[]? names) =>
-        (kinds is not { Length: > 0 } || kinds.Contains(resource.Kind, StringComparer.OrdinalIgnoreCase)) &&
-        (names is not { Length: > 0 } || names.Any(n => new WildcardPattern(n, WildcardOptions.IgnoreCase).IsMatch(resource.Name)));
 }

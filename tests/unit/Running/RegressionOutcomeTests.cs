@@ -35,7 +35,7 @@ public class RegressionOutcomeTests
     {
         var dir = TestPaths.NewTempDir();
         var cache = new SebsCache(Path.Combine(dir, "cache"));
-        var runner = new BenchmarkRunner(RegressionSuiteTests.FailingPlatform.Create(error), cache, new CodePackageBuilder(cache, Path.Combine(dir, "wrappers")));
+        var runner = new BenchmarkRunner(RegressionSuiteTests.FailingPlatform.Create(error), cache, new CodePackageBuilder(cache));
         return (new RegressionSuite(runner, new RegressionOptions { OutputPath = Path.Combine(dir, "out") }), dir);
     }
 
@@ -207,7 +207,7 @@ public class RegressionOutcomeTests
         Assert.False(RegressionServers.IsNeededBy(B("010.sleep", "/nowhere")));
         Assert.Null(await RegressionServers.StartAsync(B("010.sleep", "/nowhere"), local, new Dictionary<string, string>(), 0, NullSebsLog.Instance, CancellationToken.None));
 
-        var cloud = RegressionSuiteTests.FailingPlatform.Create(new InvalidOperationException("unused"), PlatformName.Aws);
+        var cloud = RegressionSuiteTests.FailingPlatform.Create(new InvalidOperationException("unused"), new PlatformName("Aws"));
         var ex = await Assert.ThrowsAsync<UnavailableHereException>(() => RegressionServers.StartAsync(B("030.clock-synchronization", "/nowhere"), cloud,
             new Dictionary<string, string>(), 0, NullSebsLog.Instance, CancellationToken.None));
         Assert.Equal(UnavailableReason.Setting, ex.Reason);

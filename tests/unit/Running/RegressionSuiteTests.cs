@@ -118,7 +118,7 @@ public class RegressionSuiteTests
         protected override object? Invoke(MethodInfo? method, object?[]? args) => method!.Name switch
         {
             "get_Name" => _name,
-            "get_Descriptor" => TestPlatforms.Descriptor(_name.Value),
+            "get_Descriptor" => TestPlatforms.Descriptor(_name.Value) with { FunctionsRunLocally = _name == TestPlatforms.Local },
             "get_Region" => "local",
             _ when method.ReturnType == typeof(Task) => Task.FromException(_error),
             _ when method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>) =>
