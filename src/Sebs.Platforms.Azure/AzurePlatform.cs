@@ -40,6 +40,8 @@ public sealed class AzurePlatform : IPlatform, INoSqlPlatform
         var credential = AzureCredentials.Resolve(context.Config, Settings);
         Settings.RequireSubscription();
         var tokens = new AzureTokens(credential);
+        if (Settings.Plan == AzureHostingPlan.Consumption)
+            context.Log.Warning("Linux Consumption (Y1) retires on 30 Sep 2028 and gets no new language versions; Flex Consumption is the default for new measurements.");
         PackageLayout = new AzurePackageLayout(Path.Combine(context.ModuleRoot, "benchmarks", "wrappers"));
         _arm = new ArmClient(Settings, tokens, context.Log, handler);
         _scm = new ScmClient(Settings, tokens, context.Log, handler);

@@ -140,6 +140,10 @@ Describe 'Azure Functions platform' {
         $r[0].Failed | Should -BeFalse
         (Get-FakeApp 'sebs-azpester-110-python-3-11').memory | Should -Be 4096
         $r[0].Billing.MemoryMB | Should -Be 4096
+        # The timeout lives in host.json: a new one redeploys the package with it.
+        $r = @(Invoke-SebsBenchmark 110.dynamic-html -Platform Azure -ConfigPath $cfg -CachePath $cache -Repetitions 1 -Memory 4096 -Timeout 45)
+        $r[0].Failed | Should -BeFalse
+        (Get-FakeApp 'sebs-azpester-110-python-3-11').functionTimeout | Should -Be '00:00:45'
         { Invoke-SebsBenchmark 110.dynamic-html -Platform Azure -ConfigPath $cfg -CachePath $cache -Repetitions 1 -Memory 1024 -ErrorAction Stop } |
             Should -Throw '*512, 2048 or 4096*'
     }
