@@ -292,6 +292,22 @@ Describe 'Azure credentials' {
         @(Get-FakeLog).Count | Should -Be $before
     }
 
+    It 'takes SeBS''s AZURE_SECRET_* variables' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $saved = $env:AZURE_CLIENT_ID, $env:AZURE_CLIENT_SECRET
+        try {
+            $env:AZURE_CLIENT_ID = $null; $env:AZURE_CLIENT_SECRET = $null
+            $env:AZURE_SECRET_APPLICATION_ID = 'sebs-test-client'; $env:AZURE_SECRET_TENANT = $tenant; $env:AZURE_SECRET_PASSWORD = 'sebs-test-secret'
+            $listed = @(Get-SebsResource -Platform Azure -ConfigPath $cfg -CachePath (Join-Path $root 'c6'))
+            $listed | Should -BeNullOrEmpty   # signed in and asked ARM: nothing created under this cache yet
+            Get-FakeLogText | Should -Match "GET /subscriptions/$subscription/resourceGroups/sebs-resource-group-azpester 404"
+        }
+        finally {
+            $env:AZURE_CLIENT_ID, $env:AZURE_CLIENT_SECRET = $saved
+            $env:AZURE_SECRET_APPLICATION_ID = $null; $env:AZURE_SECRET_TENANT = $null; $env:AZURE_SECRET_PASSWORD = $null
+        }
+    }
+
     It 'takes SeBS''s config credentials (appId/tenant/password); a wrong secret is Entra''s error, without the secret' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
         $withCreds = New-AzureTestConfig $fake -ResourcesId 'azpester2' -ConfigCredentials
