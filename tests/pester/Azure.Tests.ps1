@@ -24,11 +24,10 @@ BeforeAll {
                 '--python', $python, '--op-delay', '0.3', '--restart-delay', '0.6', '--telemetry-delay', '1.5',
                 '--function-env', "NODE_PATH=$(Join-Path $PSScriptRoot '../../.tools/npm-azure-sdk/node_modules')",
                 '--log', (Join-Path $root 'fake-azure.log')) + $Extra) { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
+        $psi.RedirectStandardOutput = $true   # stderr stays the test run's: an unread pipe could fill and stall the fake
         $p = [Diagnostics.Process]::Start($psi)
         $line = $p.StandardOutput.ReadLineAsync()
-        if (-not $line.Wait(20000) -or $line.Result -notmatch '^READY (\d+) (\d+) (\S+)') { $p.Kill(); throw "fake Azure did not start: $($line.Result) $($p.StandardError.ReadToEnd())" }
+        if (-not $line.Wait(20000) -or $line.Result -notmatch '^READY (\d+) (\d+) (\S+)') { $p.Kill(); throw "fake Azure did not start: $($line.Result)" }
         [pscustomobject]@{ Process = $p; Url = "http://127.0.0.1:$($Matches[1])"; Authority = "https://127.0.0.1:$($Matches[2])"; Certificate = $Matches[3] }
     }
 
@@ -54,6 +53,13 @@ BeforeAll {
         $path
     }
 
+    # SIGTERM lets the fake stop its workers and remove its temp folder (Process.Kill would be SIGKILL).
+    function Stop-FakeAzure($Fake) {
+        if (-not $Fake) { return }
+        & kill -TERM $Fake.Process.Id 2>$null
+        if (-not $Fake.Process.WaitForExit(5000)) { $Fake.Process.Kill() }
+    }
+
     function Get-FakeState { Invoke-RestMethod "$($fake.Url)/__fake/state" }
     function Get-FakeApp([string]$Name) { (Get-FakeState).apps | Where-Object name -eq $Name }
     function Add-FakeFault([hashtable]$Fault) { Invoke-RestMethod -Method Post "$($fake.Url)/__fake/inject" -Body ($Fault | ConvertTo-Json) -ContentType 'application/json' | Out-Null }
@@ -74,7 +80,7 @@ BeforeAll {
 
 AfterAll {
     foreach ($k in $savedEnv.Keys) { [Environment]::SetEnvironmentVariable($k, $savedEnv[$k]) }
-    if ($fake) { $fake.Process.Kill(); $fake.Process.WaitForExit(5000) | Out-Null }
+    Stop-FakeAzure $fake
     Remove-Item -Recurse -Force $root -ErrorAction SilentlyContinue
 }
 
@@ -234,7 +240,7 @@ Describe 'Azure Functions platform' {
             ($warnings -join "`n") | Should -Match ([regex]::Escape($r[0].RequestId))
             ($warnings -join "`n") | Should -Not -Match ([regex]::Escape($r[1].RequestId))
         }
-        finally { $lossy.Process.Kill(); $lossy.Process.WaitForExit(5000) | Out-Null }
+        finally { Stop-FakeAzure $lossy }
     }
 
     It 'deploys on classic Linux Consumption (Y1) through a package URL' {

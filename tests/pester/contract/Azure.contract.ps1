@@ -34,7 +34,8 @@
     }
     Stop               = {
         param($Context)
-        if ($Context.State.Process) { $Context.State.Process.Kill(); $Context.State.Process.WaitForExit(5000) | Out-Null }
+        # SIGTERM: the fake stops its workers and removes its temp folder.
+        if ($p = $Context.State.Process) { & kill -TERM $p.Id 2>$null; if (-not $p.WaitForExit(5000)) { $p.Kill() } }
     }
     MissingCredentials = {
         param($Root, $Context)
