@@ -3,7 +3,9 @@
 #   - Docker: installs docker.io + debootstrap if missing, starts dockerd (no bridge, no iptables) if no daemon
 #     answers, builds the offline run images (docker/offline/build-run-images.sh);
 #   - s3rver@3.7.1 (npm, installed into .tools/npm) on 127.0.0.1:<free port> with a temp directory;
-#   - dynalite@4.0.0 (npm, DynamoDB API, in memory) on 127.0.0.1:<free port>, for the NoSQL shims.
+#   - dynalite@4.0.0 (npm, DynamoDB API, in memory) on 127.0.0.1:<free port>, for the NoSQL shims;
+#   - azurite@3.37.0 (npm, Azure Blob) on 127.0.0.1:<free port> with the Azure tests' accounts, and @azure/storage-blob
+#     for the Azure Node.js shim (.tools/npm-azure-sdk).
 # Idempotent: services recorded in out/*.pid that still answer are reused. tests/infra/stop-services.sh stops them.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
