@@ -22,6 +22,8 @@ public sealed class AzureFunction : SebsFunction
     public int ColdStartCounter { get; set; }
     /// <summary>The code package last deployed (redeployed when only the timeout, which lives in host.json, changes).</summary>
     public string? PackagePath { get; set; }
+    /// <summary>The app's SCM (Kudu) host name as ARM reports it.</summary>
+    public string? ScmHost { get; set; }
 
     protected override void WriteState(JsonObject state)
     {
@@ -34,6 +36,7 @@ public sealed class AzureFunction : SebsFunction
         state["insights_app_id"] = InsightsAppId;
         state["cold_start_counter"] = ColdStartCounter;
         state["package_path"] = PackagePath;
+        state["scm_host"] = ScmHost;
     }
 
     protected override void ReadState(JsonObject cached)
@@ -47,5 +50,6 @@ public sealed class AzureFunction : SebsFunction
         InsightsAppId = cached["insights_app_id"]?.GetValue<string>();
         ColdStartCounter = cached["cold_start_counter"]?.GetValue<int>() ?? 0;
         PackagePath = cached["package_path"]?.GetValue<string>();
+        ScmHost = cached["scm_host"]?.GetValue<string>();
     }
 }

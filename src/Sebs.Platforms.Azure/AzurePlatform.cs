@@ -173,6 +173,7 @@ public sealed class AzurePlatform : IPlatform, INoSqlPlatform
             // SeBS: an app of that name exists (created outside this cache): adopt it and bring it up to date.
             _context.Log.Verbose($"Function app {name} exists; updating its code and settings.");
             if (existing["properties"]?["serverFarmId"]?.GetValue<string>() is { } farm) function.PlanId = farm;
+            function.ScmHost = RepositoryHost(existing);
             function.Plan = existing["properties"]?["functionAppConfig"] is JsonObject ? AzureHostingPlan.Flex : AzureHostingPlan.Consumption;
             await UpdateConfigurationAsync(function, config, environment, ct).ConfigureAwait(false);
             await UpdateCodeAsync(function, package, new Dictionary<string, string>(), ct).ConfigureAwait(false);
@@ -199,8 +200,9 @@ public sealed class AzurePlatform : IPlatform, INoSqlPlatform
         }
         foreach (var (k, v) in await WithNoSqlAsync(environment, ct).ConfigureAwait(false)) settings[k] = v;
         _context.Log.Verbose($"Creating function app {name} ({(Settings.Plan == AzureHostingPlan.Flex ? $"Flex Consumption, {memory} MB" : "Linux Consumption Y1")}, {config.Language} {config.LanguageVersion}).");
-        await _resources.CreateSiteAsync(new SiteSpec(function.SiteId, function.PlanId, Settings.Plan, config.Language, config.LanguageVersion, memory,
+        var site = await _resources.CreateSiteAsync(new SiteSpec(function.SiteId, function.PlanId, Settings.Plan, config.Language, config.LanguageVersion, memory,
             BlobContainerUrl(container), settings), ct).ConfigureAwait(false);
+        function.ScmHost = RepositoryHost(site);
         await DeployAsync(function, package.Path, ct).ConfigureAwait(false);
         return function;
     }
@@ -215,6 +217,11 @@ public sealed class AzurePlatform : IPlatform, INoSqlPlatform
     }
 
     private string BlobContainerUrl(string container) => new Uri(Settings.Blob(StorageAccount), container).ToString();
+
+    /// <summary>The site's SCM host name (hostNameSslStates, hostType Repository), e.g. app.scm.azurewebsites.net.</summary>
+    internal static string? RepositoryHost(JsonObject site) =>
+        (site["properties"]?["hostNameSslStates"] as JsonArray)?.OfType<JsonObject>()
+            .FirstOrDefault(h => h["hostType"]?.GetValue<string>() == "Repository")?["name"]?.GetValue<string>();
 
     /// <summary>The Flex deployment container of an app (container names: 3-63 lowercase letters, digits and dashes).</summary>
     private static string DeploymentContainer(string app)
@@ -232,7 +239,7 @@ public sealed class AzurePlatform : IPlatform, INoSqlPlatform
         if (function.Plan == AzureHostingPlan.Flex)
         {
             _context.Log.Verbose($"One Deploy of {zip.Length / 1024.0:0} KiB to {function.Name}.");
-            await _scm.PublishAsync(function.Name, zip, ct).ConfigureAwait(false);
+            await _scm.PublishAsync(function.Name, function.ScmHost, zip, ct).ConfigureAwait(false);
         }
         else
         {

@@ -36,6 +36,8 @@ public sealed class AzureSettings
     public string ArmAudience { get; init; } = "https://management.azure.com/";
     /// <summary>SCM (Kudu) base URL of an app; <c>{app}</c> is replaced. Default: https://{app}.scm.azurewebsites.net/.</summary>
     public string ScmTemplate { get; init; } = "https://{app}.scm.azurewebsites.net/";
+    /// <summary>Whether endpoints.scm was given; else the site's own SCM host name (hostNameSslStates) is used when known.</summary>
+    public bool ScmOverridden { get; init; }
     /// <summary>Blob endpoint of a storage account; <c>{account}</c> is replaced. Default: https://{account}.blob.core.windows.net/.</summary>
     public string BlobTemplate { get; init; } = "https://{account}.blob.core.windows.net/";
     public Uri AppInsightsEndpoint { get; init; } = new("https://api.applicationinsights.io/");
@@ -102,6 +104,7 @@ public sealed class AzureSettings
             MaximumInstances = max,
             ArmEndpoint = Url("arm", "https://management.azure.com/"),
             ScmTemplate = Template("scm", "https://{app}.scm.azurewebsites.net/", "{app}"),
+            ScmOverridden = Text(endpoints, "scm") is not null,
             BlobTemplate = Template("storage", "https://{account}.blob.core.windows.net/", "{account}"),
             AppInsightsEndpoint = Url("appinsights", "https://api.applicationinsights.io/"),
             AuthorityHost = Text(endpoints, "authority") is { } a ? Url("authority", a) : null,
@@ -123,7 +126,9 @@ public sealed class AzureSettings
             throw Invalid($"The Azure subscription id '{SubscriptionId}' is not a GUID.");
     }
 
-    public Uri Scm(string app) => new(ScmTemplate.Replace("{app}", app, StringComparison.Ordinal));
+    /// <summary>The app's SCM base URL: the override, else the site's Repository host name, else {app}.scm.azurewebsites.net.</summary>
+    public Uri Scm(string app, string? repositoryHost = null) =>
+        !ScmOverridden && repositoryHost is { Length: > 0 } host ? new Uri($"https://{host}/") : new(ScmTemplate.Replace("{app}", app, StringComparison.Ordinal));
     public Uri Blob(string account) => new(BlobTemplate.Replace("{account}", account, StringComparison.Ordinal));
 
     /// <summary>The account's connection string with its blob endpoint (which is what the SDK and the function shims use).</summary>

@@ -24,9 +24,9 @@ public sealed class ScmClient : IDisposable
             new BearerTokenAuthenticator(ct => tokens.GetAsync(settings.ArmAudience, ct)), log, handler);
     }
 
-    public async Task PublishAsync(string app, byte[] zip, CancellationToken ct)
+    public async Task PublishAsync(string app, string? repositoryHost, byte[] zip, CancellationToken ct)
     {
-        var scm = _settings.Scm(app);
+        var scm = _settings.Scm(app, repositoryHost);
         var r = await _http.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, new Uri(scm, "api/publish?RemoteBuild=false"))
         {
             Content = new ByteArrayContent(zip) { Headers = { ContentType = new MediaTypeHeaderValue("application/zip") } },

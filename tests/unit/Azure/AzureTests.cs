@@ -131,6 +131,11 @@ public class AzureSettingsTests
         Assert.Equal("http://127.0.0.1:1/scm/myapp/", s.Scm("myapp").ToString());
         Assert.Contains("BlobEndpoint=http://127.0.0.1:2/acct;", s.ConnectionString("acct", "a2V5"));
         Assert.Throws<SebsException>(() => AzureSettings.From(Config("""{"endpoints": {"scm": "http://127.0.0.1:1/scm"}}"""), new Dictionary<string, object?>()));
+        // Without an override the site's own Repository host name wins over the conventional one.
+        var plain = AzureSettings.From(Config("{}"), new Dictionary<string, object?>());
+        Assert.Equal("https://app-x1.scm.westeurope-01.azurewebsites.net/", plain.Scm("app", "app-x1.scm.westeurope-01.azurewebsites.net").ToString());
+        Assert.Equal("https://app.scm.azurewebsites.net/", plain.Scm("app").ToString());
+        Assert.Equal("http://127.0.0.1:1/scm/app/", s.Scm("app", "ignored.example").ToString());
     }
 
     [Fact]
