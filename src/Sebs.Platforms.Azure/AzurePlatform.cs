@@ -57,7 +57,10 @@ public sealed class AzurePlatform : IPlatform, INoSqlPlatform
         StorageAccount = StorageAccountName(ResourceId);
         _storage = new BlobObjectStorage(ConnectionStringAsync, $"sebs-benchmarks-{ResourceId}".ToLowerInvariant());
         _cosmos = new CosmosNoSqlStorage(_arm, _resources, Settings, ResourceId, ResourceGroup, InitializeAsync, context.Cache, Descriptor.Name, context.Log, handler);
-        _metrics = new AppInsightsMetrics(Settings, tokens, async ct => (await InsightsAsync(ct).ConfigureAwait(false)).AppId, context.Log, handler);
+        // The component's appId as recorded by this cache (metrics need no resource created), else as ARM has it now.
+        _metrics = new AppInsightsMetrics(Settings, tokens, async ct =>
+            context.Cache.GetPlatformResources(Descriptor.Name)["insights_app_id"]?.GetValue<string>() is { Length: > 0 } cached
+                ? cached : (await InsightsAsync(ct).ConfigureAwait(false)).AppId, context.Log, handler);
     }
 
     private readonly CosmosNoSqlStorage _cosmos;
