@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Sebs.Core;
@@ -8,15 +7,17 @@ using Sebs.Core.Caching;
 using Sebs.Core.Diagnostics;
 using Sebs.Core.Http;
 using Sebs.Core.NoSql;
+using Microsoft.Azure.Cosmos;
+using Database = Microsoft.Azure.Cosmos.Database;
 using Sebs.Core.Platforms;
 
 namespace Sebs.Platforms.Azure;
 
 /// <summary>
 /// 130.crud-api's tables on Cosmos DB for NoSQL (SeBS §4.3/§6.4: a serverless account, containers per table). The
-/// account is created through ARM when a benchmark first needs it; databases, containers and seed items go through the
-/// Cosmos REST API with master-key authorization (the Microsoft.Azure.Cosmos SDK needs the service's address
-/// resolution and partition-range metadata, which no emulator here provides). Items: id = the secondary key's value,
+/// account is created through ARM when a benchmark first needs it; databases, containers and seed items go through
+/// Microsoft.Azure.Cosmos in gateway mode with the account key (functions reach the same account through their own
+/// shims, which speak the REST API with master-key authorization). Items: id = the secondary key's value,
 /// partition key = the primary key (path /&lt;primary key&gt;), both key attributes kept, as SeBS stores them.
 /// </summary>
 /// <remarks>One database per resources id (sebs-benchmarks-&lt;rid&gt;) holds every benchmark's containers, since a
@@ -24,7 +25,6 @@ namespace Sebs.Platforms.Azure;
 public sealed class CosmosNoSqlStorage : NoSqlStorageBase, IDisposable
 {
     public const string ArmApi = "2024-11-15";
-    public const string DataApi = "2018-12-31";
     private readonly ArmClient _arm;
     private readonly AzureResources _resources;
     private readonly AzureSettings _settings;
@@ -34,7 +34,7 @@ public sealed class CosmosNoSqlStorage : NoSqlStorageBase, IDisposable
     private readonly HttpMessageHandler? _handler;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (string Endpoint, string Key)? _account;
-    private ControlPlaneClient? _data;
+    private CosmosClient? _client;
 
     public CosmosNoSqlStorage(ArmClient arm, AzureResources resources, AzureSettings settings, string resourceId, string group,
         Func<CancellationToken, Task> initialize, SebsCache cache, PlatformName platform, ISebsLog log, HttpMessageHandler? handler = null)
@@ -98,52 +98,33 @@ public sealed class CosmosNoSqlStorage : NoSqlStorageBase, IDisposable
             var keys = await _arm.PostAsync(AccountId + "/listKeys", ArmApi, null, "POST Cosmos DB listKeys", ct).ConfigureAwait(false);
             var key = keys["primaryMasterKey"]?.GetValue<string>()
                 ?? throw new SebsException(SebsErrorIds.CloudRequestFailed, SebsErrorKind.InvalidData, $"Cosmos DB account {AccountName} returned no key.", target: AccountName);
-            _data = new ControlPlaneClient(new ControlPlaneOptions { Service = "Azure Cosmos DB", ErrorOf = CosmosError },
-                new CosmosMasterKeyAuthenticator(key), _log, _handler);
             _account = (endpoint.EndsWith('/') ? endpoint : endpoint + "/", key);
+            // Gateway mode over HTTPS 443 only (no direct TCP to replicas); 429s are retried by the SDK itself.
+            _client = new CosmosClient(_account.Value.Endpoint, key, new CosmosClientOptions
+            {
+                ApplicationName = "sebs",
+                ConnectionMode = ConnectionMode.Gateway,
+                LimitToEndpoint = true,
+                RequestTimeout = TimeSpan.FromSeconds(60),
+                HttpClientFactory = _handler is null ? null : () => new HttpClient(_handler, disposeHandler: false),
+            });
             return _account.Value;
         }
         finally { _gate.Release(); }
     }
 
-    private async Task<ControlPlaneResponse> SendAsync(HttpMethod method, string path, JsonObject? body, string operation, CancellationToken ct,
-        IReadOnlyDictionary<string, string>? headers = null)
+    private async Task<Database> DatabaseAsync(CancellationToken ct)
     {
-        var (endpoint, _) = await AccountAsync(ct).ConfigureAwait(false);
-        return await _data!.SendAsync(() =>
-        {
-            var request = new HttpRequestMessage(method, new Uri(new Uri(endpoint), path));
-            if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-            foreach (var (k, v) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(k, v);
-            return request;
-        }, new ControlPlaneCall(operation, ThrowOnError: false), ct).ConfigureAwait(false);
+        await AccountAsync(ct).ConfigureAwait(false);
+        return await Cosmos("create database", async () => (await _client!.CreateDatabaseIfNotExistsAsync(Database, cancellationToken: ct).ConfigureAwait(false)).Database).ConfigureAwait(false);
     }
 
-    private static void Check(ControlPlaneResponse r, string operation, bool conflictIsFine = false)
-    {
-        if (r.Ok || conflictIsFine && r.Status == HttpStatusCode.Conflict) return;
-        var (code, message) = CosmosError(r);
-        throw new CloudRequestException("Azure Cosmos DB", operation, r.Status, code, message);
-    }
-
-    private static (string Code, string Message) CosmosError(ControlPlaneResponse r)
-    {
-        var json = r.Json();
-        return (json["code"]?.GetValue<string>() ?? r.Status.ToString(), json["message"]?.GetValue<string>() ?? r.Body);
-    }
-
-    private async Task EnsureDatabaseAsync(CancellationToken ct) =>
-        Check(await SendAsync(HttpMethod.Post, "dbs", new JsonObject { ["id"] = Database }, "create database", ct).ConfigureAwait(false), "create database", conflictIsFine: true);
+    private Task EnsureDatabaseAsync(CancellationToken ct) => DatabaseAsync(ct);
 
     public override async Task CreateTableAsync(string name, string primaryKey, string? secondaryKey, CancellationToken ct)
     {
-        await EnsureDatabaseAsync(ct).ConfigureAwait(false);
-        var r = await SendAsync(HttpMethod.Post, $"dbs/{Database}/colls", new JsonObject
-        {
-            ["id"] = name,
-            ["partitionKey"] = new JsonObject { ["paths"] = new JsonArray("/" + primaryKey), ["kind"] = "Hash", ["version"] = 2 },
-        }, "create container", ct).ConfigureAwait(false);
-        Check(r, "create container", conflictIsFine: true);
+        var database = await DatabaseAsync(ct).ConfigureAwait(false);
+        await Cosmos("create container", () => database.CreateContainerIfNotExistsAsync(new ContainerProperties(name, "/" + primaryKey), cancellationToken: ct)).ConfigureAwait(false);
         // The key names, for seed items written in later sessions (the container itself records only the partition key).
         Cache?.UpdatePlatformResources(Platform, res =>
         {
@@ -161,12 +142,35 @@ public sealed class CosmosNoSqlStorage : NoSqlStorageBase, IDisposable
         var secondary = keys["secondary_key"]?.GetValue<string>();
         var doc = (JsonObject)item.DeepClone();
         doc["id"] = (secondary is null ? doc[primary] : doc[secondary])?.ToString() ?? throw new SebsException(SebsErrorIds.StorageError, SebsErrorKind.InvalidData, $"An item for {name} lacks its key.", target: name);
-        var r = await SendAsync(HttpMethod.Post, $"dbs/{Database}/colls/{name}/docs", doc, "upsert document", ct, new Dictionary<string, string>
+        var container = (await DatabaseAsync(ct).ConfigureAwait(false)).GetContainer(name);
+        using var body = new MemoryStream(Encoding.UTF8.GetBytes(doc.ToJsonString()));
+        using var response = await Cosmos("upsert item", () => container.UpsertItemStreamAsync(body, PartitionKeyOf(doc[primary]), cancellationToken: ct)).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            throw new CloudRequestException("Azure Cosmos DB", "upsert item", response.StatusCode, response.StatusCode.ToString(), FirstLine(response.ErrorMessage ?? ""));
+    }
+
+    private static PartitionKey PartitionKeyOf(JsonNode? value) => value switch
+    {
+        JsonValue v when v.TryGetValue<string>(out var s) => new PartitionKey(s),
+        JsonValue v when v.TryGetValue<bool>(out var b) => new PartitionKey(b),
+        JsonValue v when v.TryGetValue<double>(out var d) => new PartitionKey(d),
+        _ => PartitionKey.Null,
+    };
+
+    /// <summary>The SDK's errors as Sebs reports every cloud error: service, operation, status and the service's message.</summary>
+    private static async Task<T> Cosmos<T>(string operation, Func<Task<T>> call)
+    {
+        try { return await call().ConfigureAwait(false); }
+        catch (CosmosException ex)
         {
-            ["x-ms-documentdb-is-upsert"] = "True",
-            ["x-ms-documentdb-partitionkey"] = new JsonArray(doc[primary]?.DeepClone()).ToJsonString(),
-        }).ConfigureAwait(false);
-        Check(r, "upsert document");
+            throw new CloudRequestException("Azure Cosmos DB", operation, ex.StatusCode, ex.SubStatusCode == 0 ? ex.StatusCode.ToString() : $"{ex.StatusCode}/{ex.SubStatusCode}", FirstLine(ex.ResponseBody ?? ex.Message));
+        }
+    }
+
+    private static string FirstLine(string s)
+    {
+        var line = s.Split('\n', 2)[0].Trim();
+        return line.Length > 400 ? line[..400] + "..." : line;
     }
 
     /// <summary>Whether the account exists (for clean-up listings; it goes with the resource group).</summary>
@@ -174,47 +178,7 @@ public sealed class CosmosNoSqlStorage : NoSqlStorageBase, IDisposable
 
     public void Dispose()
     {
-        _data?.Dispose();
+        _client?.Dispose();
         _gate.Dispose();
-    }
-}
-
-/// <summary>
-/// Cosmos DB master-key authorization, per attempt: HMAC-SHA256 over "verb\nresourceType\nresourceLink\ndate\n\n" with
-/// the account key, sent as type=master&amp;ver=1.0&amp;sig=… with x-ms-date and x-ms-version.
-/// </summary>
-public sealed class CosmosMasterKeyAuthenticator(string key) : IRequestAuthenticator
-{
-    public ValueTask AuthenticateAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var date = DateTime.UtcNow.ToString("r", CultureInfo.InvariantCulture);
-        var (type, link) = Resource(request.RequestUri!.AbsolutePath);
-        request.Headers.Remove("x-ms-date");
-        request.Headers.TryAddWithoutValidation("x-ms-date", date);
-        request.Headers.Remove("x-ms-version");
-        request.Headers.TryAddWithoutValidation("x-ms-version", CosmosNoSqlStorage.DataApi);
-        request.Headers.Remove("authorization");
-        request.Headers.TryAddWithoutValidation("authorization", Token(request.Method.Method, type, link, date, key));
-        return ValueTask.CompletedTask;
-    }
-
-    public static string Token(string verb, string resourceType, string resourceLink, string date, string key)
-    {
-        var text = $"{verb.ToLowerInvariant()}\n{resourceType.ToLowerInvariant()}\n{resourceLink}\n{date.ToLowerInvariant()}\n\n";
-        using var hmac = new HMACSHA256(Convert.FromBase64String(key));
-        var sig = Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes(text)));
-        return Uri.EscapeDataString($"type=master&ver=1.0&sig={sig}");
-    }
-
-    /// <summary>(resource type, resource link) of a path: …/dbs/a/colls/b/docs → ("docs", "dbs/a/colls/b"); …/docs/x → ("docs", "dbs/a/colls/b/docs/x").</summary>
-    internal static (string Type, string Link) Resource(string absolutePath)
-    {
-        var parts = absolutePath.Trim('/').Split('/').Select(Uri.UnescapeDataString).ToList();
-        var start = parts.IndexOf("dbs");
-        if (start < 0) return ("", "");
-        parts = parts.Skip(start).ToList();
-        return parts.Count % 2 == 1
-            ? (parts[^1], string.Join('/', parts.Take(parts.Count - 1)))
-            : (parts[^2], string.Join('/', parts));
     }
 }

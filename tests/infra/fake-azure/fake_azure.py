@@ -814,7 +814,21 @@ class Handler(BaseHTTPRequestHandler):
             return err(404, "NotFound", "Account not found.")
         rest = parts[2:]
         if not rest or rest[0] != "dbs":
-            return self._send(200, {"id": parts[1], "writableLocations": [{"name": "West Europe", "databaseAccountEndpoint": "%s/cosmos/%s/" % (FAKE.base, parts[1])}]})
+            here = [{"name": "West Europe", "databaseAccountEndpoint": "%s/cosmos/%s/" % (FAKE.base, parts[1])}]
+            return self._send(200, {"_self": "", "id": parts[1], "_rid": "%s.documents.azure.com" % parts[1], "media": "//media/", "addresses": "//addresses/",
+                                    "_dbs": "//dbs/", "writableLocations": here, "readableLocations": here, "enableMultipleWriteLocations": False,
+                                    "userReplicationPolicy": {"asyncReplication": False, "minReplicaSetSize": 1, "maxReplicasetSize": 4},
+                                    "userConsistencyPolicy": {"defaultConsistencyLevel": "Session"},
+                                    "systemReplicationPolicy": {"minReplicaSetSize": 1, "maxReplicasetSize": 4},
+                                    "readPolicy": {"primaryReadCoefficient": 1, "secondaryReadCoefficient": 1},
+                                    "queryEngineConfiguration": json.dumps({"maxSqlQueryInputLength": 262144, "maxJoinsPerSqlQuery": 5, "maxLogicalAndPerSqlQuery": 500,
+                                                                            "maxLogicalOrPerSqlQuery": 500, "maxUdfRefPerSqlQuery": 10, "maxInExpressionItemsCount": 16000,
+                                                                            "queryMaxInMemorySortDocumentCount": 500, "maxQueryRequestTimeoutFraction": 0.9,
+                                                                            "sqlAllowNonFiniteNumbers": False, "sqlAllowAggregateFunctions": True,
+                                                                            "sqlAllowSubQuery": True, "sqlAllowScalarSubQuery": True, "allowNewKeywords": True,
+                                                                            "sqlAllowLike": True, "sqlAllowGroupByClause": True, "maxSpatialQueryCells": 12,
+                                                                            "spatialMaxGeometryPointCount": 256, "sqlDisableOptimizationFlags": 0,
+                                                                            "sqlAllowTop": True, "enableSpatialIndexing": True})})
         rtype, link = (rest[-1], "/".join(rest[:-1])) if len(rest) % 2 == 1 else (rest[-2], "/".join(rest))
         date = self.headers.get("x-ms-date", "")
         auth = urllib.parse.unquote(self.headers.get("authorization", ""))
@@ -846,14 +860,24 @@ class Handler(BaseHTTPRequestHandler):
         if len(rest) < 2 or rest[1] not in dbs:
             return err(404, "NotFound", "Resource Not Found. Database %s does not exist." % (rest[1] if len(rest) > 1 else ""))
         colls = dbs[rest[1]]
+        if len(rest) == 2 and self.command == "GET":
+            return self._send(200, meta({"id": rest[1]}, "dbs/%s/" % rest[1]))
+        if len(rest) == 4 and rest[2] == "colls" and self.command == "GET":
+            if rest[3] not in colls:
+                return err(404, "NotFound", "Resource Not Found. Container %s does not exist." % rest[3])
+            coll = colls[rest[3]]
+            return self._send(200, dict(coll["props"], _rid=coll["rid"], _self="dbs/%s/colls/%s/" % (rest[1], rest[3])))
         if rest[2:] == ["colls"] and self.command == "POST":
             paths = (req.get("partitionKey") or {}).get("paths") or []
             if len(paths) != 1:
                 return err(400, "BadRequest", "A container needs exactly one partition key path.")
             if req.get("id") in colls:
                 return err(409, "Conflict", "Entity with the specified id already exists in the system.")
-            colls[req["id"]] = {"pk": paths[0].lstrip("/"), "docs": {}}
-            return self._send(201, meta({"id": req["id"], "partitionKey": req["partitionKey"]}, "colls"))
+            props = {"id": req["id"], "partitionKey": dict(req["partitionKey"], kind=req["partitionKey"].get("kind", "Hash")),
+                     "indexingPolicy": req.get("indexingPolicy") or {"indexingMode": "consistent", "automatic": True}}
+            colls[req["id"]] = {"pk": paths[0].lstrip("/"), "docs": {}, "props": props,
+                                "rid": base64.b64encode(secrets.token_bytes(8)).decode().replace("/", "-")}
+            return self._send(201, dict(props, _rid=colls[req["id"]]["rid"], _self="dbs/%s/colls/%s/" % (rest[1], req["id"])))
         if len(rest) < 5 or rest[2] != "colls" or rest[3] not in colls or rest[4] != "docs":
             return err(404, "NotFound", "Resource Not Found.")
         coll = colls[rest[3]]

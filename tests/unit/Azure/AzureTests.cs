@@ -154,14 +154,6 @@ public class AzureSettingsTests
 
 public class AzureNamingTests
 {
-    [Theory]
-    [InlineData("/cosmos/acct/dbs/db1/colls/c1/docs", "docs", "dbs/db1/colls/c1")]
-    [InlineData("/cosmos/acct/dbs/db1/colls/c1/docs/item%201", "docs", "dbs/db1/colls/c1/docs/item 1")]
-    [InlineData("/dbs", "dbs", "")]
-    [InlineData("/dbs/db1/colls", "colls", "dbs/db1")]
-    public void Cosmos_resource_type_and_link_of_a_path(string path, string type, string link) =>
-        Assert.Equal((type, link), CosmosMasterKeyAuthenticator.Resource(path));
-
     [Fact]
     public void Host_url_and_storage_account_names()
     {
