@@ -8,6 +8,8 @@ using Sebs.Core.Benchmarks;
 using Sebs.Core.Diagnostics;
 using Sebs.Core.Invocation;
 using Sebs.Core.NoSql;
+using Sebs.Core.Http;
+using Sebs.NoSql.DynamoDb;
 using Sebs.Core.Packaging;
 using Sebs.Core.Platforms;
 using Sebs.Core.Results;
@@ -50,19 +52,29 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         });
         _storage = new S3Storage(Settings, credentials, $"sebs-benchmarks-{ResourceId}");
         _roleArn = Settings.LambdaRoleArn;
+        _logs = new LogGroupsClient(_api);
+        _httpApis = new HttpApiClient(_api, context.Log);
+        _ecr = new EcrClient(_api);
+        _images = new ContainerImageBuilder(_ecr, context.Log, Settings.ImageBases);
+        _sts = new StsIdentity(Settings, credentials);
         Metrics = new CloudWatchLogsMetrics(_api);
-        // DynamoDB tables (SeBS: PAY_PER_REQUEST, string HASH/RANGE keys), requests signed like every other call here;
-        // functions get only the table names: the execution role gives them access.
-        var dynamo = Settings.Endpoint("dynamodb");
-        _noSql = new DynamoNoSqlStorage(new DynamoEndpoint(dynamo.ToString().TrimEnd('/'), "", "", Region), "dynamodb", ResourceId,
-            context.Cache, Descriptor.Name, signer: (request, ct) => _api.SignAsync(request, Region, "dynamodb", ct),
-            functionEnvironment: new Dictionary<string, string>())
+        // DynamoDB tables (SeBS: PAY_PER_REQUEST, string HASH/RANGE keys) through AWSSDK.DynamoDBv2 with the session's
+        // credentials; functions get only the table names: the execution role gives them access.
+        _noSql = new DynamoDbNoSqlStorage(Settings.Endpoints.TryGetValue("dynamodb", out var dynamo) ? dynamo : null, Region, credentials,
+            "dynamodb", ResourceId, new Dictionary<string, string>(), context.Cache, Descriptor.Name)
         {
             TableTimeout = Settings.StateTimeout,
         };
     }
 
-    private readonly DynamoNoSqlStorage _noSql;
+    private readonly LogGroupsClient _logs;
+    private readonly HttpApiClient _httpApis;
+    private readonly EcrClient _ecr;
+    private readonly ContainerImageBuilder _images;
+    /// <summary>SeBS-style: one ECR repository per resource id, tagged per benchmark, language, version, architecture and code hash.</summary>
+    internal string EcrRepositoryName => $"sebs-{ResourceId}".ToLowerInvariant();
+    private readonly StsIdentity _sts;
+    private readonly DynamoDbNoSqlStorage _noSql;
     public INoSqlStorage? NoSql => _noSql;
 
     public AwsSettings Settings { get; }
@@ -74,9 +86,59 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
 
     /// <summary>SeBS's initialize: the execution role (found or created once, cached per account).</summary>
     public async Task InitializeAsync(CancellationToken ct) => await RoleArnAsync(ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// The account the credentials belong to (STS), checked once against the cache's: a role and functions cached for
+    /// another account (other credentials, another profile) are not reused; the cache starts afresh for this one.
+    /// </summary>
+    private async Task EnsureSameAccountAsync(CancellationToken ct)
+    {
+        if (_accountChecked) return;
+        var account = await _sts.AccountIdAsync(ct).ConfigureAwait(false);
+        string? previous = null;
+        _context.Cache.UpdatePlatformResources(Descriptor.Name, r =>
+        {
+            // Caches written before the account was recorded still name it in the role's ARN (arn:aws:iam::<account>:role/...).
+            previous = r["account-id"]?.GetValue<string>() ?? (r["lambda-role"]?.GetValue<string>()?.Split(':') is { Length: > 4 } arn ? arn[4] : null);
+            if (previous is { Length: > 0 } && previous != account) r.Remove("lambda-role");
+            r["account-id"] = account;
+            return 0;
+        });
+        if (previous is { Length: > 0 } && previous != account)
+        {
+            _context.Log.Warning($"The cache describes AWS account {previous}, these credentials belong to {account}: its role and functions are not reused.");
+            foreach (var benchmark in _context.Cache.Benchmarks())
+                foreach (var json in _context.Cache.GetFunctions(benchmark, Descriptor.Name))
+                {
+                    var f = RestoreFunction(json);
+                    _context.Cache.RemoveFunction(f.Benchmark, Descriptor.Name, f.Language, f.Name);
+                }
+        }
+        AccountId = account;
+        _accountChecked = true;
+    }
+
+    private bool _accountChecked;
+    /// <summary>The account of the credentials, once checked.</summary>
+    public string? AccountId { get; private set; }
     public IObjectStorage Storage => _storage;
     public IMetricsSource? Metrics { get; }
     private string Architecture => _context.Config.Architecture;
+    /// <summary>The PackageType option: Zip (SeBS's default) or Image (a container image in ECR).</summary>
+    private bool UseImage => _context.Options.TryGetValue(AwsPlatformFactory.PackageTypeOption, out var v)
+        && string.Equals(v?.ToString(), "Image", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The InvocationType option: RequestResponse (measured, SeBS's sync invoke) or Event (SeBS's async_invoke).</summary>
+    private bool Asynchronous => _context.Options.TryGetValue(AwsPlatformFactory.InvocationTypeOption, out var v)
+        && string.Equals(v?.ToString(), "Event", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The HttpTrigger option: FunctionUrl (SeBS's default here) or HttpApi (API Gateway v2).</summary>
+    private bool UseHttpApi => _context.Options.TryGetValue(AwsPlatformFactory.HttpTriggerOption, out var v)
+        && string.Equals(v?.ToString(), "HttpApi", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The FunctionUrlAuth option: NONE (SeBS's public URL, the default) or AWS_IAM.</summary>
+    private string UrlAuthType => _context.Options.TryGetValue(AwsPlatformFactory.FunctionUrlAuthOption, out var v)
+        && string.Equals(v?.ToString(), "AWS_IAM", StringComparison.OrdinalIgnoreCase) ? "AWS_IAM" : "NONE";
+    /// <summary>The LogFormat option (Text or JSON), null when not given.</summary>
+    private string? LogFormat => _context.Options.TryGetValue(AwsPlatformFactory.LogFormatOption, out var v) && v?.ToString() is { Length: > 0 } f
+        ? (string.Equals(f, "json", StringComparison.OrdinalIgnoreCase) ? "JSON" : "Text") : null;
     private string DeploymentBucket => $"sebs-deployment-{ResourceId}";
 
     public Task<IDependencyInstaller> DependencyInstallerAsync(string language, string languageVersion, CancellationToken ct) =>
@@ -110,9 +172,9 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         else
         {
             var role = await RoleArnAsync(ct).ConfigureAwait(false);
-            var code = await CodeAsync(package, ct).ConfigureAwait(false);
+            var code = await CodeAsync(package, config.Language, config.LanguageVersion, ct).ConfigureAwait(false);
             var created = await _lambda.CreateAsync(new LambdaFunctionSpec(name, LambdaClient.RuntimeName(config.Language, config.LanguageVersion), role,
-                "handler.handler", config.MemoryMB, config.TimeoutSeconds, config.Architecture, environment, code), ct).ConfigureAwait(false);
+                "handler.handler", config.MemoryMB, config.TimeoutSeconds, config.Architecture, environment, code) { LogFormat = LogFormat }, ct).ConfigureAwait(false);
             Describe(function, created);
             await _lambda.WaitActiveAsync(name, ct).ConfigureAwait(false);
         }
@@ -124,13 +186,15 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     {
         if (await _lambda.GetConfigurationAsync(function.Name, ct).ConfigureAwait(false) is not { } config) return false;
         Describe(function, config);
-        if (function.Url is null) await AttachUrlAsync(function, ct).ConfigureAwait(false);
+        var aws = (AwsFunction)function;
+        if (function.Url is null || UseHttpApi != (aws.HttpApiId is not null) || !UseHttpApi && aws.FunctionUrlAuth is { } auth && auth != UrlAuthType)
+            await AttachUrlAsync(function, ct).ConfigureAwait(false);
         return true;
     }
 
     public async Task UpdateCodeAsync(SebsFunction function, CodePackage package, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
-        var code = await CodeAsync(package, ct).ConfigureAwait(false);
+        var code = await CodeAsync(package, function.Language, function.Config.LanguageVersion, ct).ConfigureAwait(false);
         await _lambda.UpdateCodeAsync(function.Name, code, function.Config.Architecture, ct).ConfigureAwait(false);
         // SeBS updates the configuration after the code, so the environment follows the new code.
         if (environment.Count > 0)
@@ -163,43 +227,47 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
 
     public IFunctionTrigger GetTrigger(SebsFunction function, TriggerType type) => type switch
     {
-        TriggerType.Library => new LambdaLibraryTrigger(_lambda, function),
+        TriggerType.Library => new LambdaLibraryTrigger(_lambda, function, Asynchronous),
         // One HTTP trigger per URL and timeout, so its connections are reused across runs of this session.
-        TriggerType.Http when function.Url is { } url => _urlTriggers.GetOrAdd($"{url}|{function.TimeoutSeconds}|{function.MemoryMB}", _ => new Lazy<LambdaUrlTrigger>(() => new LambdaUrlTrigger(url, function))).Value,
+        TriggerType.Http when function.Url is { } url => _urlTriggers.GetOrAdd($"{url}|{function.TimeoutSeconds}|{function.MemoryMB}|{((AwsFunction)function).FunctionUrlAuth}",
+            _ => new Lazy<LambdaUrlTrigger>(() => new LambdaUrlTrigger(url, function,
+                // AWS_IAM URLs take SigV4-signed invocations (service lambda), signed before the clock starts.
+                ((AwsFunction)function).FunctionUrlAuth == "AWS_IAM" ? new SigV4Authenticator(_api.Credentials, Region, "lambda") : null))).Value,
         TriggerType.Http => throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidOperation,
             $"{function.Name} has no Function URL (deployment.aws.resources.use-function-url is false); use -Trigger Library.", target: function.Name),
         _ => throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument,
             $"AWS functions have Library and Http triggers, not {type}.", target: function.Name),
     };
 
-    /// <summary>The functions this cache deployed (with their log groups); the remaining kinds come with the clean-up work on AWS.</summary>
-    public async IAsyncEnumerable<PlatformResource> ListResourcesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        foreach (var benchmark in _context.Cache.Benchmarks())
-            foreach (var json in _context.Cache.GetFunctions(benchmark, Descriptor.Name))
-            {
-                var f = (AwsFunction)RestoreFunction(json);
-                if (await _lambda.GetConfigurationAsync(f.Name, ct).ConfigureAwait(false) is null) continue;
-                yield return new PlatformResource(Descriptor.Name, "function", f.Name, $"{benchmark}/{f.Language}/{f.Name}", Region, f.Arn);
-            }
-    }
+    /// <summary>Everything Sebs created in this account and region for this resource id (see <see cref="AwsResources"/>).</summary>
+    public IAsyncEnumerable<PlatformResource> ListResourcesAsync(CancellationToken ct) => Resources.ListAsync(ct);
 
-    public async Task DeleteResourceAsync(PlatformResource resource, CancellationToken ct)
-    {
-        var parts = resource.Id.Split('/', 3);
-        if (resource.Kind == "function" && parts.Length == 3 && _context.Cache.GetFunction(parts[0], Descriptor.Name, parts[1], parts[2]) is { } json)
-            await DeleteFunctionAsync(RestoreFunction(json), ct).ConfigureAwait(false);
-        else if (resource.Kind == "function")
-            await _lambda.DeleteAsync(resource.Name, ct).ConfigureAwait(false);
-        else
-            throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument, $"AWS has no resources of kind {resource.Kind} here.", target: resource.Name);
-    }
+    public Task DeleteResourceAsync(PlatformResource resource, CancellationToken ct) => Resources.DeleteAsync(resource, ct);
+
+    private AwsResources Resources => new(this, _context, _lambda, _logs, _storage, _noSql, _iam, _httpApis, _ecr, DeploymentBucket);
+
+    /// <summary>The role this platform creates (SeBS's sebs-lambda-role), for the clean-up.</summary>
+    internal string RoleName => Settings.RoleName;
 
     private async Task AttachUrlAsync(SebsFunction function, CancellationToken ct)
     {
+        var aws = (AwsFunction)function;
+        if (UseHttpApi)
+        {
+            // The HTTP API's $default route proxies every method and path to the function (payload format 2.0).
+            var httpApi = await _httpApis.EnsureAsync(function.Name, aws.Arn!, Settings.Partition.Name, ct).ConfigureAwait(false);
+            function.Url = httpApi.Endpoint.TrimEnd('/') + "/";
+            aws.HttpApiId = httpApi.ApiId;
+            aws.FunctionUrl = null;
+            aws.FunctionUrlAuth = null;
+            if (!function.Triggers.Contains(TriggerType.Http)) function.Triggers.Add(TriggerType.Http);
+            return;
+        }
+        aws.HttpApiId = null;
         if (!Settings.UseFunctionUrl) return;
-        function.Url = await _lambda.EnsureFunctionUrlAsync(function.Name, ct).ConfigureAwait(false);
+        function.Url = await _lambda.EnsureFunctionUrlAsync(function.Name, ct, UrlAuthType).ConfigureAwait(false);
         ((AwsFunction)function).FunctionUrl = function.Url;
+        ((AwsFunction)function).FunctionUrlAuth = UrlAuthType;
         if (!function.Triggers.Contains(TriggerType.Http)) function.Triggers.Add(TriggerType.Http);
     }
 
@@ -218,6 +286,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         try
         {
             if (_roleArn is not null) return _roleArn;
+            await EnsureSameAccountAsync(ct).ConfigureAwait(false);
             var cached = _context.Cache.GetPlatformResources(Descriptor.Name)["lambda-role"]?.GetValue<string>();
             _roleArn = cached is { Length: > 0 } ? cached : await _iam.EnsureRoleAsync(Settings.RoleName, ct).ConfigureAwait(false);
             var arn = _roleArn;
@@ -228,8 +297,10 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     }
 
     /// <summary>The package zipped; inline below Lambda's limit, else uploaded to the deployment bucket (SeBS: {benchmark}/{arch}/{zip}).</summary>
-    private async Task<LambdaCode> CodeAsync(CodePackage package, CancellationToken ct)
+    private async Task<LambdaCode> CodeAsync(CodePackage package, string language, string version, CancellationToken ct)
     {
+        if (UseImage)
+            return new LambdaCode(null, ImageUri: await _images.BuildAndPushAsync(EcrRepositoryName, package, language, version, package.Architecture, ct).ConfigureAwait(false));
         var zip = Zip(package.Path);
         if (Settings.FitsInline(zip.LongLength)) return new LambdaCode(zip);
         var key = $"{package.Benchmark}/{package.Architecture}/{package.Hash}.zip";
@@ -274,6 +345,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         _api.Dispose();
         _storage.Dispose();
         _noSql.Dispose();
+        _sts.Dispose();
         foreach (var t in _urlTriggers.Values.Where(t => t.IsValueCreated)) t.Value.Dispose();
         _roleGate.Dispose();
         return ValueTask.CompletedTask;
@@ -281,7 +353,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
 }
 
 /// <summary>SeBS's library trigger: a synchronous Invoke whose log tail carries the REPORT line (provider times, memory, billing).</summary>
-internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction function) : IFunctionTrigger
+internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction function, bool asynchronous = false) : IFunctionTrigger
 {
     public TriggerType Type => TriggerType.Library;
 
@@ -291,12 +363,13 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
         result.Billing.MemoryMB = function.MemoryMB;
         result.Times.ClientBegin = DateTime.Now;
         var sw = Stopwatch.StartNew();
-        AwsResponse response;
+        ControlPlaneResponse response;
         try
         {
-            response = await lambda.InvokeAsync(function.Name, payload, TimeSpan.FromSeconds(function.TimeoutSeconds + 30), ct).ConfigureAwait(false);
+            // A measurement: sent once (Retry: false), never retried by the pipeline.
+            response = await lambda.InvokeAsync(function.Name, payload, TimeSpan.FromSeconds(function.TimeoutSeconds + 30), ct, asynchronous).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (SebsException ex) when (ex.Kind == SebsErrorKind.OperationTimeout && !ct.IsCancellationRequested)
         {
             Finish(result, sw);
             result.TimedOut = true;
@@ -308,19 +381,28 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
             return Fail(result, ex.Message);
         }
         Finish(result, sw);
-        if (response.Header("x-amz-log-result") is { Length: > 0 } tail)
+        if (asynchronous && response.Ok)
         {
-            var log = Encoding.UTF8.GetString(Convert.FromBase64String(tail));
-            if (LambdaReport.ParseAll(log).LastOrDefault() is { } report)
-            {
-                report.ApplyTo(result);
-                result.RequestId = report.RequestId;
-            }
+            // SeBS's async_invoke: 202 Accepted and the request id; the function runs later, so there is no output here
+            // and provider times come from its REPORT line in CloudWatch Logs (Get-SebsMetrics).
+            result.RequestId = response.Header("x-amzn-requestid") ?? "";
+            result.Output = new JsonObject { ["async"] = true, ["request_id"] = result.RequestId };
+            return result;
+        }
+        var log = response.Header("x-amz-log-result") is { Length: > 0 } tail ? Encoding.UTF8.GetString(Convert.FromBase64String(tail)) : "";
+        if (LambdaReport.ParseAll(log).LastOrDefault() is { } report)
+        {
+            report.ApplyTo(result);
+            result.RequestId = report.RequestId;
         }
         if (!response.Ok)
         {
-            var (code, message) = AwsApiClient.ErrorOf(response);
-            return Fail(result, $"Invoke failed: {code} (HTTP {(int)response.Status}): {message}");
+            var (code, message) = AwsErrors.ErrorOf(response);
+            // 429 TooManyRequestsException: the account's (or function's reserved) concurrency is used up. A failed
+            // sample marked as throttled, not a measurement and not a crash of the run (seam rule for measured calls).
+            result.Throttled = (int)response.Status == 429 || code == "TooManyRequestsException";
+            return Fail(result, $"Invoke failed: {code} (HTTP {(int)response.Status}): {message}" +
+                (result.Throttled ? (response.RetryAfter is { } wait ? $" (throttled; Lambda asks to wait {wait.TotalSeconds:0} s)" : " (throttled)") : ""));
         }
         JsonNode? body;
         try { body = JsonNode.Parse(response.Body); }
@@ -330,12 +412,24 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
             // An unhandled error or a timeout: Lambda answers {errorMessage, errorType, stackTrace}.
             if (body is JsonObject o && o["errorMessage"] is { } message)
             {
-                result.TimedOut = message.ToString().Contains("timed out", StringComparison.OrdinalIgnoreCase);
-                return Fail(result, $"{o["errorType"]?.ToString() ?? kind}: {message}");
+                result.TimedOut |= message.ToString().Contains("timed out", StringComparison.OrdinalIgnoreCase);
+                // The function's own log lines of this invocation (the tail), so the failure explains itself.
+                return Fail(result, $"{o["errorType"]?.ToString() ?? kind}: {message}" + FunctionLog(log));
             }
         }
-        WrapperOutput.Apply(result, body);
+        // The wrapper reports a benchmark's exception in its answer; the function's log lines explain the rest.
+        if (!WrapperOutput.Apply(result, body) && result.ErrorMessage is not null) result.ErrorMessage += FunctionLog(log);
         return result;
+    }
+
+    /// <summary>The tail's lines that are the function's (not START/END/REPORT or platform records), last 20, for a failed invocation's message.</summary>
+    internal static string FunctionLog(string tail)
+    {
+        var lines = tail.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => !l.StartsWith("START RequestId:", StringComparison.Ordinal) && !l.StartsWith("END RequestId:", StringComparison.Ordinal)
+                && LambdaReport.Parse(l) is null && !l.Contains("\"type\":\"platform.", StringComparison.Ordinal))
+            .TakeLast(20).ToList();
+        return lines.Count == 0 ? "" : "\nFunction log:\n" + string.Join('\n', lines);
     }
 
     private static void Finish(ExecutionResult result, Stopwatch sw)
@@ -356,9 +450,9 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
 }
 
 /// <summary>The HTTP trigger: a POST to the Function URL (provider times come later, from the logs).</summary>
-internal sealed class LambdaUrlTrigger(string url, SebsFunction function) : IFunctionTrigger, IDisposable
+internal sealed class LambdaUrlTrigger(string url, SebsFunction function, IRequestAuthenticator? authenticator = null) : IFunctionTrigger, IDisposable
 {
-    private readonly HttpTrigger _http = new(url, TimeSpan.FromSeconds(function.TimeoutSeconds + 30), () => new ExecutionResult());
+    private readonly HttpTrigger _http = new(url, TimeSpan.FromSeconds(function.TimeoutSeconds + 30), () => new ExecutionResult(), authenticator);
 
     public TriggerType Type => TriggerType.Http;
 
@@ -366,6 +460,10 @@ internal sealed class LambdaUrlTrigger(string url, SebsFunction function) : IFun
     {
         var result = await _http.InvokeAsync(payload, ct).ConfigureAwait(false);
         result.Billing.MemoryMB = function.MemoryMB;
+        // A public URL answers 403 until its resource-based permission has propagated (seconds to minutes after
+        // deployment): a failed sample that says why, not a measurement and not the end of the run.
+        if (result.Failed && result.ErrorMessage?.StartsWith("HTTP 403", StringComparison.Ordinal) == true)
+            result.ErrorMessage += " (the Function URL's public permission may still be propagating after deployment; later samples succeed once it has)";
         return result;
     }
 
@@ -379,16 +477,58 @@ public sealed class AwsPlatformFactory : IPlatformFactory
     {
         Name = new PlatformName("Aws"),
         Aliases = new[] { "lambda", "aws-lambda" },
+        // Lambda's runtime table (docs: lambda-runtimes, "Supported runtimes" / "Deprecated runtimes"), first = default.
+        // After "Deprecation" Lambda no longer patches a runtime (a warning); after "Block function create" it refuses
+        // new functions with it (an error).
         Runtimes = new RuntimeTable("Aws", new Dictionary<string, RuntimeVersion[]>
         {
-            ["python"] = new RuntimeVersion[] { new("3.11"), new("3.9"), new("3.10"), new("3.12"), new("3.13") },
-            ["nodejs"] = new RuntimeVersion[] { new("20"), new("22"), new("24") },
+            ["python"] = new RuntimeVersion[]
+            {
+                new("3.14", Deprecated: new DateOnly(2029, 6, 30), Note: "Amazon Linux 2023"),
+                new("3.13", Deprecated: new DateOnly(2029, 6, 30), Note: "Amazon Linux 2023"),
+                new("3.12", Deprecated: new DateOnly(2028, 10, 31), Note: "Amazon Linux 2023"),
+                new("3.11", Deprecated: new DateOnly(2026, 6, 30), Blocked: new DateOnly(2026, 7, 31), Note: "Amazon Linux 2"),
+                new("3.10", Deprecated: new DateOnly(2026, 6, 30), Blocked: new DateOnly(2026, 7, 31), Note: "Amazon Linux 2"),
+                new("3.9", Deprecated: new DateOnly(2025, 12, 15), Blocked: new DateOnly(2026, 6, 1), Note: "Amazon Linux 2"),
+            },
+            ["nodejs"] = new RuntimeVersion[]
+            {
+                new("24", Deprecated: new DateOnly(2028, 4, 30), Note: "Amazon Linux 2023"),
+                new("22", Deprecated: new DateOnly(2027, 4, 30), Note: "Amazon Linux 2023"),
+                new("20", Deprecated: new DateOnly(2026, 4, 30), Blocked: new DateOnly(2026, 6, 1), Note: "Node.js 20 reached end of life in April 2026"),
+            },
         }, new[] { "x64", "arm64" }),
         DefaultRegion = "us-east-1",
         CredentialVariables = new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" },
         Triggers = new[] { TriggerType.Library, TriggerType.Http },
+        Options = new[]
+        {
+            new PlatformOption(PackageTypeOption,
+                "How code is deployed: Zip (inline or through S3, up to 250 MB unzipped) or Image (a container image built with docker and pushed to ECR, up to 10 GB).",
+                new[] { "Zip", "Image" }, "Zip"),
+            new PlatformOption(InvocationTypeOption,
+                "The library trigger's Invoke: RequestResponse (synchronous, measured) or Event (asynchronous: accepted with a request id, provider times later from the logs).",
+                new[] { "RequestResponse", "Event" }, "RequestResponse"),
+            new PlatformOption(HttpTriggerOption,
+                "What serves the HTTP trigger: a Lambda Function URL, or an API Gateway v2 HTTP API (SeBS's original HTTP trigger on AWS).",
+                new[] { "FunctionUrl", "HttpApi" }, "FunctionUrl"),
+            new PlatformOption(FunctionUrlAuthOption,
+                "The Function URL's AuthType: NONE (public, SeBS's choice) or AWS_IAM (the HTTP trigger signs each invocation with SigV4).",
+                new[] { "NONE", "AWS_IAM" }, "NONE"),
+            new PlatformOption(LogFormatOption,
+                "Lambda's log format of new functions (LoggingConfig.LogFormat): Text (REPORT lines) or JSON (platform.report records).",
+                new[] { "Text", "JSON" }, "Text"),
+            new PlatformOption(AwsResources.RemoveRoleOption,
+                "Remove-SebsResource also deletes the execution role (sebs-lambda-role), which other resource ids of the account may share.",
+                new[] { "true", "false" }, "false"),
+        },
     };
 
+    public const string LogFormatOption = "LogFormat";
+    public const string FunctionUrlAuthOption = "FunctionUrlAuth";
+    public const string HttpTriggerOption = "HttpTrigger";
+    public const string InvocationTypeOption = "InvocationType";
+    public const string PackageTypeOption = "PackageType";
     public PlatformDescriptor Descriptor => Aws;
     public IPlatform Create(PlatformContext context) => new AwsPlatform(context);
     public SebsFunction RestoreFunction(JsonObject cached) => SebsFunction.Restore<AwsFunction>(cached, Aws.Name);

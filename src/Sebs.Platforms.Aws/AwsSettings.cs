@@ -31,6 +31,8 @@ public sealed class AwsSettings
     /// request-body limit (69,905,067 bytes) that CreateFunction and UpdateFunctionCode enforce.
     /// </summary>
     public bool FitsInline(long zipBytes) => zipBytes <= InlineCodeLimitBytes && 4 * ((zipBytes + 2) / 3) + 64 * 1024 < 69_905_067;
+    /// <summary>Base images of container-image functions by language (deployment.aws.image-base); default: Lambda's public base images.</summary>
+    public IReadOnlyDictionary<string, string> ImageBases { get; init; } = new Dictionary<string, string>();
     /// <summary>How long to wait for a function to become Active or finish an update.</summary>
     public TimeSpan StateTimeout { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>Poll interval of the waiters.</summary>
@@ -56,25 +58,34 @@ public sealed class AwsSettings
             UseFunctionUrl = resources?["use-function-url"]?.GetValue<bool>() ?? true,
             ResourcesId = resources?["resources_id"]?.GetValue<string>(),
             Endpoints = endpoints,
+            ImageBases = section["image-base"] is JsonObject bases
+                ? bases.Where(p => p.Value is JsonValue).ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.OrdinalIgnoreCase)
+                : new Dictionary<string, string>(),
             StateTimeout = TimeSpan.FromSeconds(section["state-timeout"]?.GetValue<double>() ?? 300),
             PollInterval = TimeSpan.FromSeconds(section["poll-interval"]?.GetValue<double>() ?? 1),
         };
     }
 
+    /// <summary>The region's partition: its DNS suffix, ARN prefix and where its global IAM endpoint is.</summary>
+    public AwsPartition Partition => AwsPartition.Of(Region);
+
     public Uri Endpoint(string service) =>
         Endpoints.TryGetValue(service, out var uri) ? uri
-        : service == "iam" ? new Uri("https://iam.amazonaws.com/")
-        : new Uri($"https://{service}.{Region}.amazonaws.com/");
+        : service == "iam" ? new Uri($"https://{Partition.IamHost}/")
+        : new Uri($"https://{service}.{Region}.{Partition.DnsSuffix}/");
 
-    /// <summary>The region a service's requests are signed for (IAM is global and signs for us-east-1).</summary>
-    public string SigningRegion(string service) => service == "iam" ? "us-east-1" : Region;
+    /// <summary>The region a service's requests are signed for (IAM is global per partition and signs for its home region).</summary>
+    public string SigningRegion(string service) => service == "iam" ? Partition.IamSigningRegion : Region;
 
     /// <summary>
-    /// Credentials in SeBS's order (config, then AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN]),
-    /// then the shared credentials file profile ($AWS_PROFILE or default) through the SDK.
+    /// Credentials in SeBS's order (config, then AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN]), then
+    /// the chain every AWS tool follows, from AWSSDK.Core's <c>DefaultAWSCredentialsIdentityResolver</c>: the shared
+    /// config/credentials profile ($AWS_PROFILE or default, with SSO and assumed roles), web identity
+    /// ($AWS_WEB_IDENTITY_TOKEN_FILE + $AWS_ROLE_ARN: EKS, CodeBuild), the ECS container endpoint
+    /// ($AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/FULL_URI) and EC2 instance metadata (IMDSv2).
     /// </summary>
-    /// <remarks>A profile's credentials (SSO, assumed roles) expire: the SDK object is kept and asked before each request.</remarks>
-    public static AWSCredentials ResolveCredentials(SebsConfig config)
+    /// <remarks>Refreshing credentials (SSO, roles, instance metadata) expire: the SDK object is kept and asked before each request.</remarks>
+    public static AWSCredentials ResolveCredentials(SebsConfig config, Func<AWSCredentials?>? chain = null)
     {
         var section = AwsPlatformFactory.Aws.Section(config)["credentials"] as JsonObject;
         string? Config(string key) => section?[key]?.GetValue<string>() is { Length: > 0 } v ? v : null;
@@ -95,7 +106,26 @@ public sealed class AwsSettings
         var profile = Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default";
         if (new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile))
             return fromProfile;
-        throw Missing($"credentials.access_key and credentials.secret_key or $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY; no '{profile}' profile in the shared AWS credentials file either");
+        if ((chain ?? SdkChain)() is { } found) return found;
+        throw Missing($"credentials.access_key and credentials.secret_key or $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY; no '{profile}' profile " +
+            "in the shared AWS config/credentials files, no web identity token ($AWS_WEB_IDENTITY_TOKEN_FILE), no container credentials endpoint " +
+            "and no instance metadata either");
+    }
+
+    /// <summary>
+    /// The SDK's default chain past profiles. Instance metadata is asked only when $AWS_EC2_METADATA_DISABLED is not true
+    /// (the SDK honours it); off EC2 the chain fails, which is "no credentials", not an error of its own.
+    /// </summary>
+    private static AWSCredentials? SdkChain()
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_WEB_IDENTITY_TOKEN_FILE")))
+            return AssumeRoleWithWebIdentityCredentials.FromEnvironmentVariables();
+        var container = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_CONTAINER_CREDENTIALS_FULL_URI"));
+        var imdsDisabled = string.Equals(Environment.GetEnvironmentVariable("AWS_EC2_METADATA_DISABLED"), "true", StringComparison.OrdinalIgnoreCase);
+        if (!container && imdsDisabled) return null;
+        try { return Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials(null); }
+        catch (AmazonClientException) { return null; }
     }
 
     private static SebsException Missing(string what) =>

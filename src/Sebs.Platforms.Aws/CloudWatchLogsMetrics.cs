@@ -38,7 +38,7 @@ public sealed class CloudWatchLogsMetrics(AwsApiClient api) : IMetricsSource
                 ["logGroupName"] = "/aws/lambda/" + functionName,
                 ["startTime"] = new DateTimeOffset(begin.ToUniversalTime()).ToUnixTimeMilliseconds() - 1000,
                 ["endTime"] = new DateTimeOffset(end.ToUniversalTime()).ToUnixTimeMilliseconds() + 1000,
-                ["filterPattern"] = "\"REPORT RequestId\"",
+                ["filterPattern"] = LambdaReport.FilterPattern,
             };
             if (token is not null) request["nextToken"] = token;
             if (++pages > MaxPages) yield break;
@@ -47,7 +47,7 @@ public sealed class CloudWatchLogsMetrics(AwsApiClient api) : IMetricsSource
             {
                 page = await api.JsonTargetAsync("logs", "Logs_20140328.FilterLogEvents", request, ct).ConfigureAwait(false);
             }
-            catch (AwsRequestException ex) when (ex.Code == "ResourceNotFoundException")
+            catch (Sebs.Core.Http.CloudRequestException ex) when (ex.Code == "ResourceNotFoundException")
             {
                 yield break;   // the log group appears with the first invocation's logs: nothing yet
             }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Xml.Linq;
 using Sebs.Core.Diagnostics;
+using Sebs.Core.Http;
 
 namespace Sebs.Platforms.Aws;
 
@@ -9,12 +10,10 @@ public sealed class IamClient(AwsApiClient api, ISebsLog log)
 {
     private const string IamVersion = "2010-05-08";
 
-    public static readonly string[] RolePolicies =
-    {
-        "arn:aws:iam::aws:policy/AmazonS3FullAccess",
-        "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess",
-        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-    };
+    /// <summary>SeBS's managed policies, by name; their ARNs carry the region's partition (aws, aws-cn, aws-us-gov).</summary>
+    public static readonly string[] RolePolicyNames = { "AmazonS3FullAccess", "AmazonDynamoDBFullAccess", "service-role/AWSLambdaBasicExecutionRole" };
+
+    public static IEnumerable<string> RolePolicies(string partition) => RolePolicyNames.Select(n => $"arn:{partition}:iam::aws:policy/{n}");
 
     private const string AssumeRolePolicy =
         """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
@@ -25,7 +24,7 @@ public sealed class IamClient(AwsApiClient api, ISebsLog log)
         var get = await api.QueryAsync("iam", "GetRole", IamVersion, new Dictionary<string, string> { ["RoleName"] = roleName }, ct, throwOnError: false).ConfigureAwait(false);
         if (Find(get, "Arn") is { } existing) return existing;
         if (Find(get, "Code") is { } code && code != "NoSuchEntity")
-            throw new AwsRequestException("iam", "GetRole", code is "AccessDenied" or "AccessDeniedException" ? HttpStatusCode.Forbidden : HttpStatusCode.BadRequest,
+            throw new CloudRequestException("AWS iam", "GetRole", code is "AccessDenied" or "AccessDeniedException" ? HttpStatusCode.Forbidden : HttpStatusCode.BadRequest,
                 code, Find(get, "Message") ?? "");
         log.Verbose($"IAM: creating role {roleName} for Lambda.");
         var created = await api.QueryAsync("iam", "CreateRole", IamVersion, new Dictionary<string, string>
@@ -36,17 +35,32 @@ public sealed class IamClient(AwsApiClient api, ISebsLog log)
         {
             // Another session created it in between: use theirs.
             if (createCode == "EntityAlreadyExists" && !raced) return await EnsureRoleAsync(roleName, ct, raced: true).ConfigureAwait(false);
-            throw new AwsRequestException("iam", "CreateRole", HttpStatusCode.BadRequest, createCode, Find(created, "Message") ?? "");
+            throw new CloudRequestException("AWS iam", "CreateRole", HttpStatusCode.BadRequest, createCode, Find(created, "Message") ?? "");
         }
-        foreach (var policy in RolePolicies)
+        foreach (var policy in RolePolicies(api.Settings.Partition.Name))
             await api.QueryAsync("iam", "AttachRolePolicy", IamVersion, new Dictionary<string, string> { ["RoleName"] = roleName, ["PolicyArn"] = policy }, ct).ConfigureAwait(false);
-        return Find(created, "Arn") ?? throw new AwsRequestException("iam", "CreateRole", HttpStatusCode.OK, "NoArn", "CreateRole answered without an Arn.");
+        return Find(created, "Arn") ?? throw new CloudRequestException("AWS iam", "CreateRole", HttpStatusCode.OK, "NoArn", "CreateRole answered without an Arn.");
     }
 
-    public async Task<string> AccountIdAsync(CancellationToken ct)
+    /// <summary>Detaches SeBS's policies and deletes the role (Remove-SebsResource with RemoveRole); a missing role is done.</summary>
+    public async Task DeleteRoleAsync(string roleName, CancellationToken ct)
     {
-        var who = await api.QueryAsync("sts", "GetCallerIdentity", "2011-06-15", new Dictionary<string, string>(), ct).ConfigureAwait(false);
-        return Find(who, "Account") ?? "";
+        foreach (var policy in RolePolicies(api.Settings.Partition.Name))
+        {
+            var detached = await api.QueryAsync("iam", "DetachRolePolicy", IamVersion, new Dictionary<string, string> { ["RoleName"] = roleName, ["PolicyArn"] = policy }, ct, throwOnError: false).ConfigureAwait(false);
+            if (Find(detached, "Code") is { } code && code != "NoSuchEntity")
+                throw new CloudRequestException("AWS iam", "DetachRolePolicy", HttpStatusCode.BadRequest, code, Find(detached, "Message") ?? "");
+        }
+        var deleted = await api.QueryAsync("iam", "DeleteRole", IamVersion, new Dictionary<string, string> { ["RoleName"] = roleName }, ct, throwOnError: false).ConfigureAwait(false);
+        if (Find(deleted, "Code") is { } deleteCode && deleteCode != "NoSuchEntity")
+            throw new CloudRequestException("AWS iam", "DeleteRole", HttpStatusCode.BadRequest, deleteCode, Find(deleted, "Message") ?? "");
+    }
+
+    /// <summary>Whether the role exists.</summary>
+    public async Task<string?> RoleArnAsync(string roleName, CancellationToken ct)
+    {
+        var get = await api.QueryAsync("iam", "GetRole", IamVersion, new Dictionary<string, string> { ["RoleName"] = roleName }, ct, throwOnError: false).ConfigureAwait(false);
+        return Find(get, "Arn");
     }
 
     private static string? Find(XElement root, string name) =>

@@ -2,18 +2,26 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Sebs.Core;
 using Sebs.Core.Diagnostics;
+using Sebs.Core.Http;
 
 namespace Sebs.Platforms.Aws;
 
 /// <summary>What CreateFunction needs (Lambda API 2015-03-31).</summary>
 public sealed record LambdaFunctionSpec(string Name, string Runtime, string RoleArn, string Handler, int MemoryMB, int TimeoutSeconds,
-    string Architecture, IReadOnlyDictionary<string, string> Environment, LambdaCode Code);
+    string Architecture, IReadOnlyDictionary<string, string> Environment, LambdaCode Code)
+{
+    /// <summary>LoggingConfig.LogFormat: Text or JSON; null leaves Lambda's default (Text).</summary>
+    public string? LogFormat { get; init; }
+}
 
 /// <summary>A code package: inline zip bytes, or an object in S3.</summary>
-public sealed record LambdaCode(byte[]? ZipFile, string? S3Bucket = null, string? S3Key = null)
+public sealed record LambdaCode(byte[]? ZipFile, string? S3Bucket = null, string? S3Key = null, string? ImageUri = null)
 {
-    public JsonObject ToJson() => ZipFile is not null
-        ? new JsonObject { ["ZipFile"] = Convert.ToBase64String(ZipFile) }
+    /// <summary>A container image in ECR (PackageType Image: no Runtime or Handler, the image's CMD names the handler).</summary>
+    public bool IsImage => ImageUri is not null;
+
+    public JsonObject ToJson() => ImageUri is not null ? new JsonObject { ["ImageUri"] = ImageUri }
+        : ZipFile is not null ? new JsonObject { ["ZipFile"] = Convert.ToBase64String(ZipFile) }
         : new JsonObject { ["S3Bucket"] = S3Bucket, ["S3Key"] = S3Key };
 }
 
@@ -35,22 +43,13 @@ public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
             ["MemorySize"] = spec.MemoryMB,
             ["Timeout"] = spec.TimeoutSeconds,
             ["Architectures"] = new JsonArray(ArchitectureName(spec.Architecture)),
-            ["PackageType"] = "Zip",
+            ["PackageType"] = spec.Code.IsImage ? "Image" : "Zip",
             ["Environment"] = new JsonObject { ["Variables"] = ToJson(spec.Environment) },
         };
-        // A role created moments ago is not yet assumable by Lambda; AWS says so with this message, and it passes.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return (await api.RestAsync(Service, "CreateFunction", HttpMethod.Post, "/2015-03-31/functions", body, ct).ConfigureAwait(false)).Json();
-            }
-            catch (AwsRequestException ex) when (ex.Code == "InvalidParameterValueException" && ex.Message.Contains("cannot be assumed", StringComparison.OrdinalIgnoreCase) && attempt < 10)
-            {
-                log.Verbose($"Lambda: the role is not assumable yet; retrying CreateFunction ({attempt}).");
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, 2 * attempt)), ct).ConfigureAwait(false);
-            }
-        }
+        if (spec.Code.IsImage) { body.Remove("Runtime"); body.Remove("Handler"); }
+        if (spec.LogFormat is { } format) body["LoggingConfig"] = new JsonObject { ["LogFormat"] = format };
+        // A role created moments ago is not yet assumable by Lambda ("cannot be assumed"): the pipeline retries that (AwsErrors).
+        return (await api.RestAsync(Service, "CreateFunction", HttpMethod.Post, "/2015-03-31/functions", body, ct).ConfigureAwait(false)).Json();
     }
 
     /// <summary>GetFunction's Configuration, or null when there is no such function.</summary>
@@ -58,11 +57,7 @@ public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
     {
         var r = await api.RestAsync(Service, "GetFunction", HttpMethod.Get, Fn(name), null, ct, throwOnError: false).ConfigureAwait(false);
         if (r.Status == HttpStatusCode.NotFound) return null;
-        if (!r.Ok)
-        {
-            var (code, message) = AwsApiClient.ErrorOf(r);
-            throw new AwsRequestException(Service, "GetFunction", r.Status, code, message);
-        }
+        if (!r.Ok) throw AwsErrors.Exception(Service, "GetFunction", r);
         return r.Json()["Configuration"] as JsonObject;
     }
 
@@ -70,7 +65,8 @@ public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
     {
         var body = code.ToJson();
         body["Architectures"] = new JsonArray(ArchitectureName(architecture));
-        await WhileConflictAsync(() => api.RestAsync(Service, "UpdateFunctionCode", HttpMethod.Put, Fn(name) + "/code", body, ct), name, ct).ConfigureAwait(false);
+        // 409 while another update runs is retried by the pipeline (AwsErrors.IsTransient).
+        await api.RestAsync(Service, "UpdateFunctionCode", HttpMethod.Put, Fn(name) + "/code", body, ct).ConfigureAwait(false);
         await WaitUpdatedAsync(name, ct).ConfigureAwait(false);
     }
 
@@ -89,43 +85,83 @@ public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
             foreach (var (k, v) in environment) merged[k] = v;
             body["Environment"] = new JsonObject { ["Variables"] = ToJson(merged) };
         }
-        await WhileConflictAsync(() => api.RestAsync(Service, "UpdateFunctionConfiguration", HttpMethod.Put, Fn(name) + "/configuration", body, ct), name, ct).ConfigureAwait(false);
+        await api.RestAsync(Service, "UpdateFunctionConfiguration", HttpMethod.Put, Fn(name) + "/configuration", body, ct).ConfigureAwait(false);
         await WaitUpdatedAsync(name, ct).ConfigureAwait(false);
     }
 
     public async Task DeleteAsync(string name, CancellationToken ct)
     {
         var r = await api.RestAsync(Service, "DeleteFunction", HttpMethod.Delete, Fn(name), null, ct, throwOnError: false).ConfigureAwait(false);
-        if (!r.Ok && r.Status != HttpStatusCode.NotFound)
-        {
-            var (code, message) = AwsApiClient.ErrorOf(r);
-            throw new AwsRequestException(Service, "DeleteFunction", r.Status, code, message);
-        }
+        if (!r.Ok && r.Status != HttpStatusCode.NotFound) throw AwsErrors.Exception(Service, "DeleteFunction", r);
     }
 
-    /// <summary>Synchronous Invoke with the tail of the log (which carries the REPORT line).</summary>
-    public Task<AwsResponse> InvokeAsync(string name, JsonObject payload, TimeSpan timeout, CancellationToken ct) =>
+    /// <summary>Every function whose name starts with a prefix (ListFunctions, paged by Marker).</summary>
+    public async Task<IReadOnlyList<JsonObject>> ListFunctionsAsync(string prefix, CancellationToken ct)
+    {
+        var found = new List<JsonObject>();
+        string? marker = null;
+        do
+        {
+            var query = "/2015-03-31/functions/?MaxItems=50" + (marker is null ? "" : "&Marker=" + Uri.EscapeDataString(marker));
+            var page = (await api.RestAsync(Service, "ListFunctions", HttpMethod.Get, query, null, ct).ConfigureAwait(false)).Json();
+            foreach (var f in page["Functions"] as JsonArray ?? new JsonArray())
+                if (f is JsonObject o && o["FunctionName"]?.GetValue<string>() is { } n && n.StartsWith(prefix, StringComparison.Ordinal))
+                    found.Add(o);
+            marker = page["NextMarker"]?.GetValue<string>();
+        }
+        while (!string.IsNullOrEmpty(marker));
+        return found;
+    }
+
+    private static string UrlPath(string name) => "/2021-10-31/functions/" + Uri.EscapeDataString(name) + "/url";
+
+    /// <summary>The function's URL configuration, or null when it has none.</summary>
+    public async Task<string?> GetFunctionUrlAsync(string name, CancellationToken ct)
+    {
+        var r = await api.RestAsync(Service, "GetFunctionUrlConfig", HttpMethod.Get, UrlPath(name), null, ct, throwOnError: false).ConfigureAwait(false);
+        if (r.Status == HttpStatusCode.NotFound) return null;
+        if (!r.Ok) throw AwsErrors.Exception(Service, "GetFunctionUrlConfig", r);
+        return r.Json()["FunctionUrl"]?.GetValue<string>();
+    }
+
+    public async Task DeleteFunctionUrlAsync(string name, CancellationToken ct)
+    {
+        var r = await api.RestAsync(Service, "DeleteFunctionUrlConfig", HttpMethod.Delete, UrlPath(name), null, ct, throwOnError: false).ConfigureAwait(false);
+        if (!r.Ok && r.Status != HttpStatusCode.NotFound) throw AwsErrors.Exception(Service, "DeleteFunctionUrlConfig", r);
+    }
+
+    /// <summary>
+    /// Invoke: synchronous (RequestResponse) with the tail of the log, which carries the REPORT line, or asynchronous
+    /// (Event: 202 and the request id; Lambda queues the event and its report reaches CloudWatch Logs later).
+    /// </summary>
+    public Task<ControlPlaneResponse> InvokeAsync(string name, JsonObject payload, TimeSpan timeout, CancellationToken ct, bool asynchronous = false) =>
         api.RestAsync(Service, "Invoke", HttpMethod.Post, Fn(name) + "/invocations", payload, ct,
-            new Dictionary<string, string> { ["X-Amz-Invocation-Type"] = "RequestResponse", ["X-Amz-Log-Type"] = "Tail" },
+            asynchronous ? new Dictionary<string, string> { ["X-Amz-Invocation-Type"] = "Event" }
+                : new Dictionary<string, string> { ["X-Amz-Invocation-Type"] = "RequestResponse", ["X-Amz-Log-Type"] = "Tail" },
             throwOnError: false, timeout: timeout, retry: false);
 
-    /// <summary>The function's URL (created with AuthType NONE and the public permission if missing).</summary>
-    public async Task<string> EnsureFunctionUrlAsync(string name, CancellationToken ct)
+    /// <summary>
+    /// The function's URL: created if missing, its AuthType changed if it differs. NONE gets the public permissions;
+    /// AWS_IAM needs none (callers sign with SigV4 and their identity's lambda:InvokeFunctionUrl).
+    /// </summary>
+    public async Task<string> EnsureFunctionUrlAsync(string name, CancellationToken ct, string authType = "NONE")
     {
         var path = "/2021-10-31/functions/" + Uri.EscapeDataString(name) + "/url";
         var existing = await api.RestAsync(Service, "GetFunctionUrlConfig", HttpMethod.Get, path, null, ct, throwOnError: false).ConfigureAwait(false);
         string url;
-        if (existing.Ok) url = existing.Json()["FunctionUrl"]!.GetValue<string>();
-        else if (existing.Status != HttpStatusCode.NotFound)
+        if (existing.Ok)
         {
-            var (code, message) = AwsApiClient.ErrorOf(existing);
-            throw new AwsRequestException(Service, "GetFunctionUrlConfig", existing.Status, code, message);
+            url = existing.Json()["FunctionUrl"]!.GetValue<string>();
+            if (existing.Json()["AuthType"]?.GetValue<string>() != authType)
+                await api.RestAsync(Service, "UpdateFunctionUrlConfig", HttpMethod.Put, path, new JsonObject { ["AuthType"] = authType }, ct).ConfigureAwait(false);
         }
+        else if (existing.Status != HttpStatusCode.NotFound) throw AwsErrors.Exception(Service, "GetFunctionUrlConfig", existing);
         else
         {
-            var created = await api.RestAsync(Service, "CreateFunctionUrlConfig", HttpMethod.Post, path, new JsonObject { ["AuthType"] = "NONE" }, ct).ConfigureAwait(false);
+            var created = await api.RestAsync(Service, "CreateFunctionUrlConfig", HttpMethod.Post, path, new JsonObject { ["AuthType"] = authType }, ct).ConfigureAwait(false);
             url = created.Json()["FunctionUrl"]!.GetValue<string>();
         }
+        if (authType == "AWS_IAM") return url;
         // Public URLs need a resource-based permission for the function URL action (SeBS's FunctionURLAllowPublicAccess),
         // and, for URLs created since October 2025, for lambda:InvokeFunction when invoked through the URL.
         await AddPermissionAsync(name, new JsonObject
@@ -141,28 +177,19 @@ public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
 
     private async Task AddPermissionAsync(string name, JsonObject statement, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + api.Settings.StateTimeout;
-        while (true)
+        // A 409 while the function updates is retried by the pipeline; a 409 "already exists" means done.
+        var r = await api.RestAsync(Service, "AddPermission", HttpMethod.Post, Fn(name) + "/policy", statement, ct, throwOnError: false).ConfigureAwait(false);
+        if (r.Ok) return;
+        var (code, message) = AwsErrors.ErrorOf(r);
+        if (r.Status == HttpStatusCode.Conflict && message.Contains("already exists", StringComparison.OrdinalIgnoreCase)) return;
+        // An endpoint that does not know InvokedViaFunctionUrl (an older emulator) cannot need it.
+        if (statement.ContainsKey("InvokedViaFunctionUrl") && code is "InvalidParameterValueException" or "ValidationException" or "SerializationException")
         {
-            var r = await api.RestAsync(Service, "AddPermission", HttpMethod.Post, Fn(name) + "/policy", statement, ct, throwOnError: false).ConfigureAwait(false);
-            if (r.Ok) return;
-            var (code, message) = AwsApiClient.ErrorOf(r);
-            // 409 is both "the statement exists" (done) and "another change is in progress" (try again).
-            if (r.Status == HttpStatusCode.Conflict && message.Contains("already exists", StringComparison.OrdinalIgnoreCase)) return;
-            if (r.Status == HttpStatusCode.Conflict && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(api.Settings.PollInterval, ct).ConfigureAwait(false);
-                continue;
-            }
-            // An endpoint that does not know InvokedViaFunctionUrl (an older emulator) cannot need it.
-            if (statement.ContainsKey("InvokedViaFunctionUrl") && code is "InvalidParameterValueException" or "ValidationException" or "SerializationException")
-            {
-                log.Warning($"Lambda: {name}: the endpoint refused the lambda:InvokeFunction statement for its Function URL ({code}: {message}); " +
-                    "on AWS, URLs created since October 2025 answer 403 without it.");
-                return;
-            }
-            throw new AwsRequestException(Service, "AddPermission", r.Status, code, message);
+            log.Warning($"Lambda: {name}: the endpoint refused the lambda:InvokeFunction statement for its Function URL ({code}: {message}); " +
+                "on AWS, URLs created since October 2025 answer 403 without it.");
+            return;
         }
+        throw AwsErrors.Exception(Service, "AddPermission", r);
     }
 
     /// <summary>Waits until State is Active (function_active_v2).</summary>
@@ -185,39 +212,15 @@ public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
             _ => false,
         }, "updated", ct);
 
-    private async Task WaitAsync(string name, Func<JsonObject, bool> done, string what, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + api.Settings.StateTimeout;
-        while (true)
+    /// <summary>GetFunction until the waiter's condition holds (botocore's waiters poll GetFunctionConfiguration the same way).</summary>
+    private Task WaitAsync(string name, Func<JsonObject, bool> done, string what, CancellationToken ct) =>
+        OperationPoller.PollAsync(async token =>
         {
-            var config = await GetConfigurationAsync(name, ct).ConfigureAwait(false)
+            var config = await GetConfigurationAsync(name, token).ConfigureAwait(false)
                 ?? throw new SebsException(SebsErrorIds.FunctionNotFound, SebsErrorKind.ObjectNotFound, $"Lambda function {name} disappeared.", target: name);
-            if (done(config)) return;
-            if (DateTime.UtcNow > deadline)
-                throw new SebsException(SebsErrorIds.FunctionStartFailed, SebsErrorKind.OperationTimeout,
-                    $"Lambda function {name} was not {what} within {api.Settings.StateTimeout.TotalSeconds:0} s (state {config["State"]}, update {config["LastUpdateStatus"]}).", target: name);
-            await Task.Delay(api.Settings.PollInterval, ct).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Retries a change while another update of the function is still in progress (409 ResourceConflictException).</summary>
-    private async Task WhileConflictAsync(Func<Task<AwsResponse>> call, string name, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + api.Settings.StateTimeout;
-        while (true)
-        {
-            try
-            {
-                await call().ConfigureAwait(false);
-                return;
-            }
-            catch (AwsRequestException ex) when (ex.Code == "ResourceConflictException" && DateTime.UtcNow < deadline)
-            {
-                log.Verbose($"Lambda: {name} is busy ({ex.Message}); waiting.");
-                await Task.Delay(api.Settings.PollInterval, ct).ConfigureAwait(false);
-            }
-        }
-    }
+            return done(config) ? PollStep<bool>.Finished(true)
+                : PollStep<bool>.Running($"state {config["State"]}, update {config["LastUpdateStatus"]}");
+        }, new PollOptions(api.Settings.PollInterval, api.Settings.StateTimeout, $"Lambda function {name} becoming {what}"), ct);
 
     public static string ArchitectureName(string architecture) => architecture == "arm64" ? "arm64" : "x86_64";
 

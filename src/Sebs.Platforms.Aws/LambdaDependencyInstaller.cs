@@ -19,16 +19,32 @@ public sealed class LambdaDependencyInstaller(string architecture, ISebsLog log,
 
     /// <summary>
     /// The wheel platforms Lambda's runtime can load, newest first. pip widens manylinux2014 only to its older
-    /// aliases, so the newer glibc tags are named too: Amazon Linux 2023 (python3.12+) has glibc 2.34, Amazon Linux 2 has 2.26.
+    /// aliases, so the newer glibc tags are named too. Amazon Linux 2023 (python3.12+) has glibc 2.34 and loads
+    /// manylinux_2_34/2_28 wheels; Amazon Linux 2 (python3.9-3.11) has glibc 2.26, so a manylinux_2_28 wheel would
+    /// install but fail to import there: only manylinux2014 (glibc 2.17) is asked for.
     /// </summary>
     internal IReadOnlyList<string> Platforms(string version)
     {
-        var modern = Version.TryParse(version, out var v) && v >= new Version(3, 12);
         var tags = new List<string>();
-        if (modern) tags.Add($"manylinux_2_34_{Arch}");
-        tags.Add($"manylinux_2_28_{Arch}");
+        if (IsAmazonLinux2023(version)) { tags.Add($"manylinux_2_34_{Arch}"); tags.Add($"manylinux_2_28_{Arch}"); }
         tags.Add($"manylinux2014_{Arch}");
         return tags;
+    }
+
+    /// <summary>Lambda's Python runtimes from 3.12 on run on Amazon Linux 2023, the older ones on Amazon Linux 2.</summary>
+    internal static bool IsAmazonLinux2023(string pythonVersion) => Version.TryParse(pythonVersion, out var v) && v >= new Version(3, 12);
+
+    /// <summary>The pip arguments for a runtime (the test shows them per runtime and architecture).</summary>
+    internal IReadOnlyList<string> PipArguments(string targetDir, string version, IEnumerable<string> requirements)
+    {
+        var args = new List<string>
+        {
+            "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-compile",
+            "--target", targetDir, "--implementation", "cp", "--python-version", version, "--only-binary=:all:",
+        };
+        foreach (var p in Platforms(version)) { args.Add("--platform"); args.Add(p); }
+        args.AddRange(requirements);
+        return args;
     }
 
     public string Description => $"aws-lambda manylinux {Arch}";
@@ -48,14 +64,7 @@ public sealed class LambdaDependencyInstaller(string architecture, ISebsLog log,
         if (wanted.Count == 0) return;
         var platforms = Platforms(version);
         log.Verbose($"pip: {string.Join(", ", wanted)} for {string.Join("/", platforms)}, Python {version}");
-        var args = new List<string>
-        {
-            "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-compile",
-            "--target", Path.Combine(packageDir, ".python_packages", "lib", "site-packages"),
-            "--implementation", "cp", "--python-version", version, "--only-binary=:all:",
-        };
-        foreach (var p in platforms) { args.Add("--platform"); args.Add(p); }
-        args.AddRange(wanted);
+        var args = PipArguments(Path.Combine(packageDir, ".python_packages", "lib", "site-packages"), version, wanted);
         var pip = await ProcessRunner.RunAsync(python, args, packageDir, cancellationToken: ct).ConfigureAwait(false);
         // No wheel on the index (or no index): this machine cannot build the package; the regression suite skips it.
         if (pip.ExitCode != 0)

@@ -98,6 +98,35 @@ public sealed class S3Storage : IObjectStorage, IDisposable
         _client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(data), UseChunkEncoding = false }, ct),
         $"upload '{key}' to '{bucket}'");
 
+    /// <summary>Whether the bucket exists (and is ours: a 403 is someone else's bucket, not ours to list or delete).</summary>
+    public async Task<bool> BucketExistsAsync(string bucket, CancellationToken ct)
+    {
+        try
+        {
+            await _client.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = bucket }, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden) { return false; }
+    }
+
+    /// <summary>Empties the bucket (every object, page by page) and deletes it; a missing bucket is done.</summary>
+    public Task DeleteBucketAsync(string bucket, CancellationToken ct) => Wrap(async () =>
+    {
+        if (!await BucketExistsAsync(bucket, ct).ConfigureAwait(false)) return;
+        var request = new ListObjectsV2Request { BucketName = bucket };
+        ListObjectsV2Response page;
+        do
+        {
+            page = await _client.ListObjectsV2Async(request, ct).ConfigureAwait(false);
+            // One DeleteObject per key: S3-compatible stores do not all take the multi-object DeleteObjects (its Content-MD5).
+            foreach (var o in page.S3Objects ?? new List<S3Object>())
+                await _client.DeleteObjectAsync(bucket, o.Key, ct).ConfigureAwait(false);
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        while (page.IsTruncated == true);
+        await _client.DeleteBucketAsync(bucket, ct).ConfigureAwait(false);
+    }, $"delete bucket '{bucket}'");
+
     private static async Task Wrap(Func<Task> action, string what)
     {
         try { await action().ConfigureAwait(false); }

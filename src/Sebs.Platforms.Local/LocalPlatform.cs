@@ -6,6 +6,7 @@ using Sebs.Core.Benchmarks;
 using Sebs.Core.Diagnostics;
 using Sebs.Core.Invocation;
 using Sebs.Core.NoSql;
+using Sebs.NoSql.DynamoDb;
 using Sebs.Core.Packaging;
 using Sebs.Core.Platforms;
 using Sebs.Core.Results;
@@ -121,7 +122,7 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
                 section?["secret_key"]?.GetValue<string>() ?? "sebs", section?["region"]?.GetValue<string>() ?? "us-east-1");
             folder = null;
             _log.Verbose($"Local NoSQL storage: {type} endpoint {endpoint.HostPort}.");
-            return new DynamoNoSqlStorage(endpoint, type, ResourceId, _context.Cache, Descriptor.Name);
+            return DynamoDbNoSqlStorage.ForEndpoint(endpoint, type, ResourceId, _context.Cache, Descriptor.Name);
         }
         if (type is not null and not "embedded")
             throw new SebsException(SebsErrorIds.InvalidConfig, SebsErrorKind.InvalidData,

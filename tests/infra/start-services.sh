@@ -6,6 +6,7 @@
 #   - dynalite@4.0.0 (npm, DynamoDB API, in memory) on 127.0.0.1:<free port>, for the NoSQL shims;
 #   - azurite@3.37.0 (npm, Azure Blob) on 127.0.0.1:<free port> with the Azure tests' accounts, and @azure/storage-blob
 #     for the Azure Node.js shim (.tools/npm-azure-sdk).
+#   - Debian's docker-registry on 127.0.0.1:<free port>, the registry behind the fake ECR (SEBS_TEST_REGISTRY).
 # Idempotent: services recorded in out/*.pid that still answer are reused. tests/infra/stop-services.sh stops them.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,6 +23,7 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 /usr/bin/python3 -c 'import jinja2' >/dev/null 2>&1 || missing+=(python3-jinja2)   # host-side test of 110.dynamic-html
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)     # AWS Python shims (AwsWrappers tests)
+command -v docker-registry >/dev/null || missing+=(docker-registry)                 # the local registry behind the fake ECR
 # What the Python run image has (docker/offline/build-run-images.sh), for the process sandbox's virtual environments
 # (--system-site-packages from /usr/bin/python3): the regression then passes the same cases in both sandboxes.
 /usr/bin/python3 -c 'import PIL' >/dev/null 2>&1 || missing+=(python3-pil)
@@ -116,8 +118,16 @@ run_azurite() {
   AZURITE_ACCOUNTS="devstoreaccount1:Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;sebsazpester:$AZURITE_TEST_KEY;sebsazpester2:$AZURITE_TEST_KEY;sebsazcontract:$AZURITE_TEST_KEY" \
     exec "$NPM_DIR/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$PORT" --location "$dir" --skipApiVersionCheck --loose --silent
 }
-export -f run_s3rver run_dynalite run_azurite
 export AZURITE_TEST_KEY
+# Debian's docker-registry (Distribution v2) on 127.0.0.1: the registry the fake ECR hands out (Docker pushes to
+# 127.0.0.0/8 over plain HTTP without further set-up).
+run_registry() {
+  local dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/sebs-registry.XXXXXX")
+  printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:%s\n' "$dir" "$PORT" > "$dir.yml"
+  exec docker-registry serve "$dir.yml"
+}
+export -f run_s3rver run_dynalite run_azurite run_registry
 export NPM_DIR OUT
 
 ENDPOINT=""
@@ -151,8 +161,14 @@ if [ ! -d "$AZURE_SDK_DIR/node_modules/@azure/storage-blob" ]; then
     || log "npm install of @azure/storage-blob failed (see $OUT/npm-tools.log)"
 fi
 
+REGISTRY=""
+if command -v docker-registry >/dev/null && start_service registry bash -c run_registry; then
+  REGISTRY=$(cat "$OUT/registry.endpoint")
+fi
+
 {
   [ -n "$AZURITE" ] && printf 'SEBS_TEST_AZURITE_ENDPOINT=%s\nSEBS_TEST_AZURITE_KEY=%s\n' "$AZURITE" "$AZURITE_TEST_KEY"
+  [ -n "$REGISTRY" ] && printf 'SEBS_TEST_REGISTRY=%s\n' "$REGISTRY"
   [ -n "$ENDPOINT" ] && printf 'SEBS_TEST_S3_ENDPOINT=%s\nSEBS_TEST_S3_ACCESS_KEY=S3RVER\nSEBS_TEST_S3_SECRET_KEY=S3RVER\n' "$ENDPOINT"
   [ -n "$DYNAMO" ] && printf 'SEBS_TEST_DYNAMODB_ENDPOINT=%s\n' "$DYNAMO"
   printf 'SEBS_TEST_DOCKER=%s\n' "$DOCKER"

@@ -20,6 +20,8 @@ stop "$OUT/s3rver.pid" s3rver
 if [ -f "$OUT/s3rver.dir" ]; then rm -rf "$(cat "$OUT/s3rver.dir")"; rm -f "$OUT/s3rver.dir"; fi
 rm -f "$OUT/s3rver.endpoint"
 stop "$OUT/dynalite.pid" dynalite
+stop "$OUT/registry.pid" registry
+rm -f "$OUT/registry.endpoint"
 rm -f "$OUT/dynalite.endpoint"
 stop "$OUT/azurite.pid" azurite
 if [ -f "$OUT/azurite.dir" ]; then rm -rf "$(cat "$OUT/azurite.dir")"; rm -f "$OUT/azurite.dir"; fi

@@ -175,7 +175,7 @@ BeforeAll {
     }
     function New-Function([string]$Name, [string]$Lang, [string]$Zip, [hashtable]$Env = @{}, [int]$Timeout = 30,
                           [switch]$NoWait) {
-        $runtime = if ($Lang -eq 'python') { 'python3.11' } else { 'nodejs20.x' }
+        $runtime = if ($Lang -eq 'python') { 'python3.13' } else { 'nodejs22.x' }
         $body = @{ FunctionName = $Name; Runtime = $runtime; Role = $script:RoleArn; Handler = 'handler.handler'
                    Code = @{ ZipFile = [Convert]::ToBase64String([IO.File]::ReadAllBytes($Zip)) }
                    Timeout = $Timeout; MemorySize = 128; Architectures = @('x86_64'); PackageType = 'Zip' }
@@ -294,7 +294,7 @@ Describe 'fake AWS: IAM, STS, Logs and Lambda validation' {
     It 'CreateFunction validates like Lambda (memory, timeout, role, reserved env, unknown function)' {
         $zip = New-CodeZip python (Join-Path $Sleep 'python/function.py') 'validate'
         $code = @{ ZipFile = [Convert]::ToBase64String([IO.File]::ReadAllBytes($zip)) }
-        $base = @{ FunctionName = 'v1'; Runtime = 'python3.11'; Role = $RoleArn; Handler = 'handler.handler'; Code = $code }
+        $base = @{ FunctionName = 'v1'; Runtime = 'python3.13'; Role = $RoleArn; Handler = 'handler.handler'; Code = $code }
         $r = Invoke-Aws -Service lambda -Method POST -Path '/2015-03-31/functions' -Body ($base + @{ MemorySize = 64 })
         $r.Status | Should -Be 400
         $r.Headers['x-amzn-errortype'] | Should -Be 'ValidationException'
@@ -331,7 +331,7 @@ Describe 'AWS wrapper on the fake Lambda: <_>' -ForEach 'python', 'nodejs' {
         $r = Invoke-Aws -Service lambda -Method POST -Path "/2015-03-31/functions/$Fn/invocations" -Body @{ sleep = 0 }
         $r.Status | Should -Be 409
         $r.Headers['x-amzn-errortype'] | Should -Be 'ResourceConflictException'
-        (Invoke-Aws -Service lambda -Method POST -Path '/2015-03-31/functions' -Body @{ FunctionName = $Fn; Runtime = 'python3.11'
+        (Invoke-Aws -Service lambda -Method POST -Path '/2015-03-31/functions' -Body @{ FunctionName = $Fn; Runtime = 'python3.13'
             Role = $RoleArn; Handler = 'handler.handler'; Code = @{ ZipFile = [Convert]::ToBase64String([IO.File]::ReadAllBytes($Zip)) } }).Status | Should -Be 409
         $active = Wait-Function $Fn
         $active.State | Should -Be 'Active'

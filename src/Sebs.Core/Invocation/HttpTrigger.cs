@@ -17,10 +17,13 @@ public sealed class HttpTrigger : IFunctionTrigger, IDisposable
     private readonly HttpClient _client;
     private readonly Func<ExecutionResult> _newResult;
     private readonly Uri _url;
+    private readonly Http.IRequestAuthenticator? _authenticator;
 
     /// <param name="newResult">Creates a result with the function's context (benchmark, platform, ...) filled in.</param>
-    public HttpTrigger(string url, TimeSpan timeout, Func<ExecutionResult> newResult)
+    /// <param name="authenticator">Signs each invocation (a Lambda Function URL with AWS_IAM auth) before the clock starts.</param>
+    public HttpTrigger(string url, TimeSpan timeout, Func<ExecutionResult> newResult, Http.IRequestAuthenticator? authenticator = null)
     {
+        _authenticator = authenticator;
         _url = new Uri(url.Contains("://", StringComparison.Ordinal) ? url : "http://" + url);
         _newResult = newResult;
         var handler = new SocketsHttpHandler
@@ -64,14 +67,16 @@ public sealed class HttpTrigger : IFunctionTrigger, IDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         ConnectTimer.Value = null;
+        using var request = new HttpRequestMessage(HttpMethod.Post, _url)
+        {
+            Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json" } } },
+        };
+        // Signing is not part of the measured call.
+        if (_authenticator is not null) await _authenticator.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
         result.Times.ClientBegin = DateTime.Now;
         var sw = Stopwatch.StartNew();
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, _url)
-            {
-                Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json" } } },
-            };
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             var firstByte = sw.Elapsed;
             var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);

@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -42,11 +43,22 @@ TAIL_BYTES = 4096
 IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 
-RUNTIMES = ["python3.9", "python3.10", "python3.11", "python3.12", "python3.13",
-            "nodejs18.x", "nodejs20.x", "nodejs22.x", "python3.8", "nodejs16.x",
+RUNTIMES = ["python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14",
+            "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x", "python3.8", "nodejs16.x",
             "java11", "java17", "java21", "provided.al2", "provided.al2023"]
 DEPRECATED = {"python2.7": "python3.12", "python3.6": "python3.12", "python3.7": "python3.12",
               "nodejs10.x": "nodejs20.x", "nodejs12.x": "nodejs20.x", "nodejs14.x": "nodejs20.x"}
+# Lambda's "Deprecated runtimes" table: (block function create, block function update). After the first date
+# CreateFunction refuses the runtime, after the second every update of such a function is refused as well.
+BLOCKED = {"nodejs18.x": ("2026-02-03", "2026-03-09"), "nodejs20.x": ("2026-06-01", "2026-07-01"),
+           "python3.8": ("2025-02-28", "2025-03-31"), "python3.9": ("2026-06-01", "2026-07-01"),
+           "python3.10": ("2026-07-31", "2026-08-31"), "python3.11": ("2026-07-31", "2026-08-31"),
+           "nodejs16.x": ("2025-02-28", "2025-03-31")}
+# Partitions: the home region IAM signs for.
+MANIFEST_TYPES = ", ".join(["application/vnd.docker.distribution.manifest.v2+json",
+                            "application/vnd.docker.distribution.manifest.list.v2+json",
+                            "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json"])
+IAM_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 RESERVED_ENV = {"_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
                 "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
                 "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
@@ -78,12 +90,13 @@ def xml_escape(text):
 
 
 class ApiError(Exception):
-    def __init__(self, status, code, message, sender=True):
+    def __init__(self, status, code, message, sender=True, extra=None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.sender = sender
+        self.extra = extra or {}   # further members of the error shape (TooManyRequestsException's Reason)
 
 
 def validation(field, value, constraint):
@@ -125,7 +138,12 @@ def _filter_matcher(pattern):
         return lambda m: phrase in m
     if pattern.startswith("{") or pattern.startswith("["):
         raise ApiError(400, "InvalidParameterException", "The fake supports only terms and quoted phrases as filterPattern")
-    terms = re.findall(r'"[^"]*"|\S+', pattern)
+    terms = re.findall(r'\??"[^"]*"|\S+', pattern)
+    if all(t.startswith("?") for t in terms):
+        # ?term ?"phrase": any of them (CloudWatch's OR for unstructured log events)
+        alts = [t[1:] for t in terms]
+        alts = [t[1:-1] if t.startswith('"') else t for t in alts]
+        return lambda m: any(t in m for t in alts)
     terms = [t[1:-1] if t.startswith('"') else t for t in terms]
     return lambda m: all(t in m for t in terms)
 
@@ -312,7 +330,9 @@ class Function:
     def __init__(self, fake, name):
         self.fake = fake
         self.name = name
-        self.arn = "arn:aws:lambda:%s:%s:function:%s" % (fake.region, fake.account, name)
+        self.arn = "arn:%s:lambda:%s:%s:function:%s" % (fake.partition, fake.region, fake.account, name)
+        self.url_permission_at = 0.0   # when the last AddPermission happened (propagation delay)
+        self.image_uri = self.image_handler = self.image_runtime = None   # PackageType Image
         self.log_group = "/aws/lambda/" + name
         self.config = {}
         self.code_zip = b""
@@ -328,9 +348,10 @@ class Function:
     def snapshot(self):
         c = self.config
         self.generation += 1
-        return {"generation": self.generation, "code_dir": self.code_dir, "runtime": c["Runtime"],
-                "handler": c["Handler"], "timeout": c["Timeout"], "memory": c["MemorySize"],
-                "env": dict(c.get("Environment", {}).get("Variables", {}))}
+        return {"generation": self.generation, "code_dir": self.code_dir, "runtime": c.get("Runtime") or self.image_runtime,
+                "handler": c.get("Handler") or self.image_handler, "timeout": c["Timeout"], "memory": c["MemorySize"],
+                "env": dict(c.get("Environment", {}).get("Variables", {})),
+                "log_format": c.get("LoggingConfig", {}).get("LogFormat", "Text")}
 
     def retire_sandboxes(self):
         doomed, self.sandboxes = self.sandboxes, []
@@ -348,6 +369,13 @@ class FakeAws:
         self.python = args.python
         self.node = args.node
         self.delay = args.state_delay
+        self.partition = args.partition
+        self.today = args.today or time.strftime("%Y-%m-%d", time.gmtime())
+        self.concurrency_limit = args.concurrency_limit   # account concurrency; None = unlimited
+        self.in_flight = 0                               # invocations running now, account-wide
+        self.url_permission_delay = 0.0                  # seconds a new URL permission takes to propagate
+        # Keys that belong to another account (--credentials AK:SECRET with --other-account AK=ACCOUNT)
+        self.accounts = dict(kv.split("=", 1) for kv in (args.other_account or []))
         self.credentials = {args.access_key: (args.secret_key, None)}
         for extra in args.credentials or []:
             parts = extra.split(":", 2)
@@ -359,6 +387,9 @@ class FakeAws:
         self.root = tempfile.mkdtemp(prefix="sebs-fake-aws-")
         self.lock = threading.RLock()
         self.functions = {}
+        self.apis = {}                 # API Gateway v2 HTTP APIs by id
+        self.repositories = {}         # ECR repositories by name
+        self.registry = args.registry
         self.roles = {}
         self.logs = LogStore()
         self.queries = {}
@@ -386,7 +417,7 @@ class FakeAws:
         if m:
             name, qualifier = m.group(3), qualifier or m.group(4)
         fn = self.functions.get(name)
-        arn = "arn:aws:lambda:%s:%s:function:%s" % (self.region, self.account, name)
+        arn = "arn:%s:lambda:%s:%s:function:%s" % (self.partition, self.region, self.account, name)
         if qualifier and qualifier != "$LATEST":
             raise ApiError(404, "ResourceNotFoundException", "Function not found: %s:%s" % (arn, qualifier))
         if fn is None:
@@ -495,6 +526,11 @@ class FakeAws:
                               "functions." % (rt, DEPRECATED[rt]))
             if rt not in RUNTIMES:
                 raise validation("runtime", rt, "Member must satisfy enum value set: [%s]" % ", ".join(RUNTIMES))
+            blocked = BLOCKED.get(rt)
+            if blocked and self.today >= blocked[0 if create else 1]:
+                raise invalid("The runtime parameter of %s is no longer supported for creating or updating AWS Lambda "
+                              "functions. We recommend you use a supported runtime while creating or updating "
+                              "functions." % rt)
         if "Timeout" in body:
             t = body["Timeout"]
             if not isinstance(t, int) or t < 1 or t > 900:
@@ -517,6 +553,28 @@ class FakeAws:
                 raise validation("architectures", a, "Member must have length less than or equal to 1 and satisfy "
                                  "enum value set: [x86_64, arm64]")
 
+    @staticmethod
+    def _logging_config(given, current):
+        """LoggingConfig: LogFormat Text|JSON; the log levels only with JSON (Lambda's InvalidParameterValueException)."""
+        out = dict(current)
+        if given is None:
+            return out
+        if not isinstance(given, dict):
+            raise validation("loggingConfig", given, "Member must be a structure")
+        fmt = given.get("LogFormat", out.get("LogFormat", "Text"))
+        if fmt not in ("Text", "JSON"):
+            raise validation("loggingConfig.logFormat", fmt, "Member must satisfy enum value set: [JSON, Text]")
+        out["LogFormat"] = fmt
+        for level in ("ApplicationLogLevel", "SystemLogLevel"):
+            if level in given:
+                if fmt != "JSON":
+                    raise invalid("To set %s, the log format must be JSON." % level)
+                out[level] = given[level]
+        if fmt == "JSON":
+            out.setdefault("ApplicationLogLevel", "INFO")
+            out.setdefault("SystemLogLevel", "INFO")
+        return out
+
     def _state_timer(self, fn, action):
         def run():
             with self.lock:
@@ -535,15 +593,32 @@ class FakeAws:
         name = body.get("FunctionName")
         if not name or not FUNCTION_NAME.match(name):
             raise validation("functionName", name, "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+")
-        if body.get("PackageType", "Zip") != "Zip":
-            raise invalid("The fake supports PackageType Zip only")
+        package = body.get("PackageType", "Zip")
+        if package not in ("Zip", "Image"):
+            raise validation("packageType", package, "Member must satisfy enum value set: [Zip, Image]")
         with self.lock:
             if name in self.functions:
                 raise ApiError(409, "ResourceConflictException", "Function already exist: %s" % name)
-        self._check_common(body, True)
+        image = None
+        if package == "Image":
+            if "Runtime" in body or "Handler" in body:
+                raise invalid("Runtime and Handler are not supported for functions with the Image package type.")
+            uri = (body.get("Code") or {}).get("ImageUri")
+            if not uri:
+                raise invalid("Please provide a source for function code (ImageUri).")
+            self._check_common({k: v for k, v in body.items() if k not in ("Runtime", "Handler")}, False)
+            if "Role" not in body:
+                self._check_role(None)
+            arch = (body.get("Architectures") or ["x86_64"])[0]
+            code_dir, image_handler, image_runtime, digest = self._fetch_image(uri, arch)
+            image = (uri, image_handler, image_runtime, digest)
+            code = b""
+        else:
+            self._check_common(body, True)
         env = self._check_env(body.get("Environment"))
-        code = self._code_bytes(body.get("Code") or {})
-        code_dir = self._unzip(code)
+        if image is None:
+            code = self._code_bytes(body.get("Code") or {})
+            code_dir = self._unzip(code)
         with self.lock:
             if name in self.functions:
                 shutil.rmtree(code_dir, ignore_errors=True)
@@ -551,8 +626,8 @@ class FakeAws:
             fn = Function(self, name)
             fn.code_zip, fn.code_dir = code, code_dir
             fn.config = {
-                "FunctionName": name, "FunctionArn": fn.arn, "Runtime": body["Runtime"], "Role": body["Role"],
-                "Handler": body["Handler"], "CodeSize": len(code),
+                "FunctionName": name, "FunctionArn": fn.arn, "Runtime": body.get("Runtime"), "Role": body["Role"],
+                "Handler": body.get("Handler"), "CodeSize": len(code),
                 "CodeSha256": base64.b64encode(hashlib.sha256(code).digest()).decode(),
                 "Description": body.get("Description", ""), "Timeout": body.get("Timeout", 3),
                 "MemorySize": body.get("MemorySize", 128), "LastModified": iso_lambda(), "Version": "$LATEST",
@@ -560,10 +635,17 @@ class FakeAws:
                 "State": "Pending", "StateReason": "The function is being created.", "StateReasonCode": "Creating",
                 "PackageType": "Zip", "Architectures": body.get("Architectures") or ["x86_64"],
                 "EphemeralStorage": {"Size": 512},
-                "LoggingConfig": {"LogFormat": "Text", "LogGroup": fn.log_group},
+                "LoggingConfig": self._logging_config(body.get("LoggingConfig"), {"LogFormat": "Text", "LogGroup": fn.log_group}),
             }
             if env and env["Variables"]:
                 fn.config["Environment"] = env
+            if image:
+                # Image functions have no Runtime/Handler; CodeSha256 is the image digest (hex).
+                for k in ("Runtime", "Handler"):
+                    fn.config.pop(k, None)
+                fn.config["PackageType"] = "Image"
+                fn.config["CodeSha256"] = image[3].split(":")[-1]
+                fn.image_uri, fn.image_handler, fn.image_runtime = image[0], image[1], image[2]
             self.functions[name] = fn
 
             def activate():
@@ -574,6 +656,13 @@ class FakeAws:
                 fn.active = fn.snapshot()
             self._state_timer(fn, activate)
             return 201, self.public_config(fn)
+
+    def _guard_blocked_update(self, fn):
+        blocked = BLOCKED.get(fn.config.get("Runtime"))
+        if blocked and self.today >= blocked[1]:
+            raise invalid("The runtime parameter of %s is no longer supported for creating or updating AWS Lambda "
+                          "functions. We recommend you use a supported runtime while creating or updating "
+                          "functions." % fn.config.get("Runtime"))
 
     def _guard_update(self, fn):
         if fn.config.get("State") == "Pending":
@@ -602,9 +691,21 @@ class FakeAws:
         with self.lock:
             fn = self.function(name)
             self._guard_update(fn)
+            self._guard_blocked_update(fn)
         self._check_common({k: body[k] for k in ("Architectures",) if k in body}, False)
-        code = self._code_bytes(body)
-        code_dir = self._unzip(code)
+        image = None
+        if fn.config.get("PackageType") == "Image":
+            if not body.get("ImageUri"):
+                raise invalid("Please provide ImageUri when updating a function with Image package type.")
+            arch = (body.get("Architectures") or fn.config.get("Architectures") or ["x86_64"])[0]
+            code_dir, handler, runtime, digest = self._fetch_image(body["ImageUri"], arch)
+            image = (body["ImageUri"], handler, runtime, digest)
+            code = b""
+        elif body.get("ImageUri"):
+            raise invalid("Please don't provide ImageUri when updating a function with Zip package type.")
+        else:
+            code = self._code_bytes(body)
+            code_dir = self._unzip(code)
         with self.lock:
             self._guard_update(fn)
             if body.get("DryRun"):
@@ -613,6 +714,9 @@ class FakeAws:
             fn.code_zip, fn.code_dir = code, code_dir   # the old dir stays until exit: old sandboxes may use it
             fn.config["CodeSize"] = len(code)
             fn.config["CodeSha256"] = base64.b64encode(hashlib.sha256(code).digest()).decode()
+            if image:
+                fn.image_uri, fn.image_handler, fn.image_runtime = image[0], image[1], image[2]
+                fn.config["CodeSha256"] = image[3].split(":")[-1]
             if body.get("Architectures"):
                 fn.config["Architectures"] = body["Architectures"]
             self._begin_update(fn)
@@ -622,6 +726,8 @@ class FakeAws:
         with self.lock:
             fn = self.function(name)
             self._guard_update(fn)
+            if "Runtime" not in body:
+                self._guard_blocked_update(fn)
         self._check_common(body, False)
         env = self._check_env(body.get("Environment"))
         with self.lock:
@@ -629,6 +735,8 @@ class FakeAws:
             for k in ("Role", "Handler", "Description", "Timeout", "MemorySize", "Runtime", "EphemeralStorage"):
                 if k in body:
                     fn.config[k] = body[k]
+            if "LoggingConfig" in body:
+                fn.config["LoggingConfig"] = self._logging_config(body["LoggingConfig"], fn.config["LoggingConfig"])
             if env is not None:
                 if env["Variables"]:
                     fn.config["Environment"] = env
@@ -640,6 +748,10 @@ class FakeAws:
     def get_function(self, name):
         with self.lock:
             fn = self.function(name)
+            if fn.config.get("PackageType") == "Image":
+                return 200, {"Configuration": self.public_config(fn),
+                             "Code": {"RepositoryType": "ECR", "ImageUri": fn.image_uri,
+                                      "ResolvedImageUri": fn.image_uri.split(":")[0] + "@sha256:" + fn.config["CodeSha256"]}}
             return 200, {"Configuration": self.public_config(fn),
                          "Code": {"RepositoryType": "S3",
                                   "Location": "http://127.0.0.1:%d/__fake/code/%s.zip" % (self.port, fn.name)}}
@@ -684,7 +796,7 @@ class FakeAws:
             elif principal.endswith(".amazonaws.com"):
                 p = {"Service": principal}
             elif re.match(r"^\d{12}$", principal):
-                p = {"AWS": "arn:aws:iam::%s:root" % principal}
+                p = {"AWS": "arn:%s:iam::%s:root" % (self.partition, principal)}
             else:
                 p = {"AWS": principal}
             st = {"Sid": sid, "Effect": "Allow", "Principal": p, "Action": action, "Resource": fn.arn}
@@ -706,6 +818,7 @@ class FakeAws:
             if cond:
                 st["Condition"] = cond
             fn.policy.append(st)
+            fn.url_permission_at = time.time()
             return 201, {"Statement": json.dumps(st, separators=(",", ":"))}
 
     def get_policy(self, name):
@@ -799,6 +912,8 @@ class FakeAws:
             res = sb.invoke(fn.arn, snap, request_id, event)
         finally:
             self._release(fn, sb)
+        if snap.get("log_format") == "JSON":
+            return self._run_json_log(fn, sb, snap, request_id, start, res)
         lines = [(start, "START RequestId: %s Version: $LATEST\n" % request_id)] + res["lines"]
         if not res["ok"] and res.get("error") and res["init_ms"] is not None and res["duration_ms"] == 0.0:
             lines.append((now_ms(), "%s\n" % json.dumps(res["error"])))  # init failure, as the runtime logs it
@@ -814,6 +929,34 @@ class FakeAws:
         self.logs.append(fn.log_group, sb.stream, lines)
         tail = "".join(t for _, t in lines).encode()[-TAIL_BYTES:]
         return request_id, res, tail
+
+    def _run_json_log(self, fn, sb, snap, request_id, start, res):
+        """The JSON log format: platform.start / platform.report records (the Telemetry API's shapes) as JSON lines."""
+        def record(kind, rec, at):
+            return (at, json.dumps({"time": iso_z(at / 1000.0).replace("Z", ".%03dZ" % (at % 1000)), "type": kind, "record": rec}) + "\n")
+        lines = [record("platform.start", {"requestId": request_id, "version": "$LATEST"}, start)] + res["lines"]
+        metrics = {"durationMs": round(res["duration_ms"], 2), "billedDurationMs": max(1, math.ceil(res["duration_ms"])),
+                   "memorySizeMB": snap["memory"], "maxMemoryUsedMB": res["maxrss_mb"]}
+        if res["init_ms"] is not None:
+            metrics["initDurationMs"] = round(res["init_ms"], 2)
+        status = "timeout" if res["timed_out"] else ("success" if res["ok"] else "error")
+        end = now_ms()
+        lines.append(record("platform.report", {"requestId": request_id, "metrics": metrics, "status": status}, end))
+        self.logs.append(fn.log_group, sb.stream, lines)
+        tail = "".join(t for _, t in lines).encode()[-TAIL_BYTES:]
+        return request_id, res, tail
+
+    def _throttle(self):
+        """Takes one unit of the account's concurrency, or answers 429 at the limit (Invoke's TooManyRequestsException,
+        Reason ConcurrentInvocationLimitExceeded); the caller gives it back with _release_slot."""
+        with self.lock:
+            if self.concurrency_limit is not None and self.in_flight >= self.concurrency_limit:
+                raise ApiError(429, "TooManyRequestsException", "Rate Exceeded.", extra={"Reason": "ConcurrentInvocationLimitExceeded"})
+            self.in_flight += 1
+
+    def _release_slot(self):
+        with self.lock:
+            self.in_flight -= 1
 
     def invoke(self, name, headers, raw):
         with self.lock:
@@ -834,11 +977,27 @@ class FakeAws:
                     raise ApiError(409, "ResourceConflictException", "The operation cannot be performed at this time. "
                                    "The function is currently in the following state: Pending")
             return 204, {"X-Amz-Executed-Version": "$LATEST"}, b""
+        self._throttle()
         if kind == "Event":
-            self._acquire_check(fn)
-            threading.Thread(target=lambda: self.run(fn, event), daemon=True).start()
-            return 202, {}, b""
-        request_id, res, tail = self.run(fn, event)
+            try:
+                self._acquire_check(fn)
+            except ApiError:
+                self._release_slot()
+                raise
+
+            request_id = str(uuid.uuid4())
+
+            def background():
+                try:
+                    self.run(fn, event, request_id)
+                finally:
+                    self._release_slot()
+            threading.Thread(target=background, daemon=True).start()
+            return 202, {"x-amzn-RequestId": request_id}, b""
+        try:
+            request_id, res, tail = self.run(fn, event)
+        finally:
+            self._release_slot()
         out_headers = {"X-Amz-Executed-Version": "$LATEST", "x-amzn-RequestId": request_id}
         if (headers.get("x-amz-log-type") or "None") == "Tail":
             out_headers["X-Amz-Log-Result"] = base64.b64encode(tail).decode()
@@ -853,6 +1012,127 @@ class FakeAws:
                 raise ApiError(409, "ResourceConflictException", "The operation cannot be performed at this time. "
                                "The function is currently in the following state: Pending")
 
+    # -- ECR (JSON 1.1, SigV4 service "ecr") over the local registry ----------------------------------------------
+    def _repo_json(self, r):
+        return {"repositoryArn": "arn:%s:ecr:%s:%s:repository/%s" % (self.partition, self.region, self.account, r["name"]),
+                "registryId": self.account, "repositoryName": r["name"],
+                "repositoryUri": "%s/%s" % (self.registry or "%s.dkr.ecr.%s.amazonaws.com" % (self.account, self.region), r["name"]),
+                "createdAt": r["created"], "imageTagMutability": r["mutability"],
+                "imageScanningConfiguration": {"scanOnPush": False}, "encryptionConfiguration": {"encryptionType": "AES256"}}
+
+    def _registry(self, method, path, accept=None):
+        conn = http.client.HTTPConnection(self.registry, timeout=30)
+        try:
+            conn.request(method, path, headers={"Accept": accept} if accept else {})
+            resp = conn.getresponse()
+            return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), resp.read()
+        finally:
+            conn.close()
+
+    def _repo_tags(self, name):
+        if not self.registry:
+            return []
+        status, _, body = self._registry("GET", "/v2/%s/tags/list" % name)
+        return (json.loads(body).get("tags") or []) if status == 200 else []
+
+    def ecr_call(self, op, body):
+        name = body.get("repositoryName")
+        if op == "GetAuthorizationToken":
+            if not self.registry:
+                raise ApiError(500, "ServerException", "The fake has no --registry to hand out", sender=False)
+            token = base64.b64encode(("AWS:" + uuid.uuid4().hex).encode()).decode()
+            return {"authorizationData": [{"authorizationToken": token, "expiresAt": time.time() + 12 * 3600,
+                                           "proxyEndpoint": "http://" + self.registry}]}
+        if op == "CreateRepository":
+            if not name or not re.match(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$", name) or len(name) > 256:
+                raise ApiError(400, "InvalidParameterException", "Invalid parameter at 'repositoryName' failed to satisfy "
+                               "constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''")
+            with self.lock:
+                if name in self.repositories:
+                    raise ApiError(400, "RepositoryAlreadyExistsException", "The repository with name '%s' already exists in the "
+                                   "registry with id '%s'" % (name, self.account))
+                self.repositories[name] = {"name": name, "created": time.time(),
+                                           "mutability": body.get("imageTagMutability", "MUTABLE")}
+                return {"repository": self._repo_json(self.repositories[name])}
+        if op == "DescribeRepositories":
+            with self.lock:
+                names = body.get("repositoryNames")
+                if names:
+                    for n in names:
+                        if n not in self.repositories:
+                            raise ApiError(400, "RepositoryNotFoundException", "The repository with name '%s' does not exist in the "
+                                           "registry with id '%s'" % (n, self.account))
+                    repos = [self.repositories[n] for n in names]
+                else:
+                    repos = [self.repositories[n] for n in sorted(self.repositories)]
+                start = int(body.get("nextToken") or 0)
+                size = int(body.get("maxResults") or 100)
+                out = {"repositories": [self._repo_json(r) for r in repos[start:start + size]]}
+                if start + size < len(repos):
+                    out["nextToken"] = str(start + size)
+                return out
+        if op == "DeleteRepository":
+            with self.lock:
+                repo = self.repositories.get(name)
+            if repo is None:
+                raise ApiError(400, "RepositoryNotFoundException", "The repository with name '%s' does not exist in the registry "
+                               "with id '%s'" % (name, self.account))
+            tags = self._repo_tags(name)
+            if tags and not body.get("force"):
+                raise ApiError(400, "RepositoryNotEmptyException", "The repository with name '%s' in registry with id '%s' cannot "
+                               "be deleted because it still contains images" % (name, self.account))
+            for tag in tags:
+                st, hdrs, _ = self._registry("HEAD", "/v2/%s/manifests/%s" % (name, tag), MANIFEST_TYPES)
+                if st == 200 and hdrs.get("docker-content-digest"):
+                    self._registry("DELETE", "/v2/%s/manifests/%s" % (name, hdrs["docker-content-digest"]))
+            with self.lock:
+                self.repositories.pop(name, None)
+            return {"repository": self._repo_json(repo)}
+        raise ApiError(400, "UnknownOperationException", "Unknown operation %s" % op)
+
+    def _fetch_image(self, uri, architecture):
+        """Pulls ImageUri from the registry as Lambda does at deployment: manifest (a list picks the architecture),
+        config (Cmd, WorkingDir) and layers, unpacked; returns (task root, handler, runtime the worker needs, digest)."""
+        m = re.match(r"^([^/]+)/(.+?)(?::([\w][\w.-]{0,127})|@(sha256:[0-9a-f]{64}))$", uri or "")
+        if not m:
+            raise invalid("Source image %s is not valid. Provide a valid source image." % uri)
+        host, repo, ref = m.group(1), m.group(2), m.group(3) or m.group(4)
+        with self.lock:
+            known = repo in self.repositories
+        if not self.registry or host != self.registry or not known:
+            raise invalid("Source image %s does not exist. Provide a valid source image." % uri)
+        status, hdrs, body = self._registry("GET", "/v2/%s/manifests/%s" % (repo, ref), MANIFEST_TYPES)
+        if status != 200:
+            raise invalid("Source image %s does not exist. Provide a valid source image." % uri)
+        manifest = json.loads(body)
+        digest = hdrs.get("docker-content-digest", "")
+        if "manifests" in manifest:
+            want = "arm64" if architecture == "arm64" else "amd64"
+            pick = [x for x in manifest["manifests"] if x.get("platform", {}).get("architecture") == want]
+            if not pick:
+                raise invalid("The image manifest, config or layer media type for the source image %s is not supported." % uri)
+            status, hdrs, body = self._registry("GET", "/v2/%s/manifests/%s" % (repo, pick[0]["digest"]), MANIFEST_TYPES)
+            manifest = json.loads(body)
+        _, _, cfg = self._registry("GET", "/v2/%s/blobs/%s" % (repo, manifest["config"]["digest"]))
+        config = json.loads(cfg).get("config") or {}
+        root = tempfile.mkdtemp(prefix="image-", dir=self.root)
+        for layer in manifest.get("layers", []):
+            st, _, blob = self._registry("GET", "/v2/%s/blobs/%s" % (repo, layer["digest"]))
+            if st != 200:
+                raise invalid("Failed to pull layer %s of %s" % (layer["digest"], uri))
+            with tarfile.open(fileobj=io.BytesIO(blob), mode="r:*") as tar:
+                tar.extractall(root, filter="data")
+        task = os.path.join(root, (config.get("WorkingDir") or "/var/task").lstrip("/"))
+        handler = (config.get("Cmd") or ["app.handler"])[0]
+        module = handler.rsplit(".", 1)[0]
+        if os.path.exists(os.path.join(task, module + ".py")):
+            runtime = "python3.14"
+        elif os.path.exists(os.path.join(task, module + ".js")) or os.path.exists(os.path.join(task, module + ".mjs")):
+            runtime = "nodejs24.x"
+        else:
+            raise invalid("The fake finds no handler module %s in %s of %s" % (module, task, uri))
+        return task, handler, runtime, digest
+
     # -- CloudWatch Logs -----------------------------------------------------------------------------------------
     def logs_call(self, target, body):
         op = target.split(".", 1)[-1]
@@ -862,9 +1142,17 @@ class FakeAws:
             prefix = body.get("logGroupNamePrefix") or ""
             with self.logs.lock:
                 groups = [{"logGroupName": n, "creationTime": g["created"], "storedBytes": 0,
-                           "arn": "arn:aws:logs:%s:%s:log-group:%s:*" % (self.region, self.account, n)}
+                           "arn": "arn:%s:logs:%s:%s:log-group:%s:*" % (self.partition, self.region, self.account, n)}
                           for n, g in sorted(self.logs.groups.items()) if n.startswith(prefix)]
-            return {"logGroups": groups}
+            limit = body.get("limit", 50)
+            if not isinstance(limit, int) or limit < 1 or limit > 50:
+                raise ApiError(400, "InvalidParameterException", "1 validation error detected: Value '%s' at 'limit' failed to "
+                               "satisfy constraint: Member must have value less than or equal to 50" % limit)
+            start = int(body.get("nextToken") or 0)
+            out = {"logGroups": groups[start:start + limit]}
+            if start + limit < len(groups):
+                out["nextToken"] = str(start + limit)
+            return out
         if op == "DeleteLogGroup":
             with self.logs.lock:
                 if self.logs.groups.pop(body.get("logGroupName"), None) is None:
@@ -956,7 +1244,7 @@ class FakeAws:
     def _create_role(self, name, doc, path):
         self.roles[name] = {"RoleName": name, "Path": path or "/", "trust": doc,
                             "RoleId": "AROA" + uuid.uuid4().hex[:17].upper(), "CreateDate": iso_z(),
-                            "Arn": "arn:aws:iam::%s:role%s%s" % (self.account, path or "/", name), "policies": []}
+                            "Arn": "arn:%s:iam::%s:role%s%s" % (self.partition, self.account, path or "/", name), "policies": []}
         return self.roles[name]
 
     @staticmethod
@@ -1001,7 +1289,7 @@ class FakeAws:
                 if r is None:
                     raise ApiError(404, "NoSuchEntity", "The role with name %s cannot be found." % name)
                 arn = params.get("PolicyArn") or ""
-                if not re.match(r"^arn:aws:iam::(aws|\d{12}):policy/.+$", arn):
+                if not re.match(r"^arn:%s:iam::(aws|\d{12}):policy/.+$" % re.escape(self.partition), arn):
                     raise ApiError(400, "InvalidInput", "ARN %s is not valid." % arn)
                 if action == "AttachRolePolicy":
                     if arn not in r["policies"]:
@@ -1030,14 +1318,16 @@ class FakeAws:
         if action != "GetCallerIdentity" or params.get("Version") != "2011-06-15":
             raise ApiError(400, "InvalidAction", "Could not find operation %s for version %s" % (action, params.get("Version")))
         uid = "AIDA" + hashlib.sha256(access_key.encode()).hexdigest()[:17].upper()
-        return action, ("<GetCallerIdentityResult><Arn>arn:aws:iam::%s:user/sebs-test</Arn><UserId>%s</UserId>"
-                        "<Account>%s</Account></GetCallerIdentityResult>" % (self.account, uid, self.account))
+        account = self.accounts.get(access_key, self.account)
+        return action, ("<GetCallerIdentityResult><Arn>arn:%s:iam::%s:user/sebs-test</Arn><UserId>%s</UserId>"
+                        "<Account>%s</Account></GetCallerIdentityResult>" % (self.partition, account, uid, account))
 
     # -- inspection ----------------------------------------------------------------------------------------------
     def inspect(self):
         with self.lock:
             return [{"name": fn.name, "state": fn.config.get("State"), "lastUpdateStatus": fn.config.get("LastUpdateStatus"),
                      "runtime": fn.config.get("Runtime"), "memory": fn.config.get("MemorySize"),
+                     "packageType": fn.config.get("PackageType"), "imageUri": fn.image_uri,
                      "timeout": fn.config.get("Timeout"),
                      "env": fn.config.get("Environment", {}).get("Variables", {}),
                      "activeEnv": (fn.active or {}).get("env"), "activeMemory": (fn.active or {}).get("memory"),
@@ -1128,13 +1418,14 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         self.fake.log(self.command, self.path.split("?", 1)[0], getattr(self, "_service", None), status)
 
-    def _json_error(self, status, code, message, service):
-        if service == "logs":
+    def _json_error(self, status, code, message, service, extra=None):
+        if service in ("logs", "ecr"):
             return self._send(status, {"__type": code, "message": message}, {"x-amzn-ErrorType": code},
                               "application/x-amz-json-1.1")
         body = {"message": message} if code in ("InvalidSignatureException", "UnrecognizedClientException",
                                                 "MissingAuthenticationTokenException", "IncompleteSignatureException",
                                                 "ValidationException") else {"Type": "User", "message": message}
+        body.update(extra or {})
         self._send(status, body, {"x-amzn-ErrorType": code})
 
     def _xml_error(self, status, code, message, sender=True):
@@ -1148,7 +1439,7 @@ class Handler(BaseHTTPRequestHandler):
         if service in ("iam", "sts"):
             self._xml_error(exc.status, exc.code, exc.message, exc.sender)
         else:
-            self._json_error(exc.status, exc.code, exc.message, service)
+            self._json_error(exc.status, exc.code, exc.message, service, exc.extra)
 
     def do_GET(self):
         self._dispatch()
@@ -1170,12 +1461,15 @@ class Handler(BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         self._service = None
         try:
+            if path.startswith("/apigw/"):
+                self._service = "execute-api"
+                return self._http_api_invoke(path, query, raw)
             if path.startswith("/lambda-url/"):
                 self._service = "lambda-url"
                 return self._function_url(path, query, raw)
             if path.startswith("/__fake/"):
                 self._service = "fake"
-                return self._inspect(path)
+                return self._inspect(path, raw)
             self._aws(path, query, raw)
         except ApiError as exc:
             self._error(self._service, exc)
@@ -1186,9 +1480,19 @@ class Handler(BaseHTTPRequestHandler):
             traceback.print_exc()
             self._error(self._service, ApiError(500, "ServiceException", "fake AWS internal error: %s" % exc, False))
 
-    def _inspect(self, path):
+    def _inspect(self, path, raw=b""):
         if path == "/__fake/functions":
             return self._send(200, self.fake.inspect())
+        if path == "/__fake/settings" and self.command == "POST":
+            # Test knobs: the account concurrency limit (null = none) and the URL permission propagation delay.
+            body = json.loads(raw.decode() or "{}")
+            with self.fake.lock:
+                if "concurrencyLimit" in body:
+                    self.fake.concurrency_limit = body["concurrencyLimit"]
+                if "urlPermissionDelay" in body:
+                    self.fake.url_permission_delay = float(body["urlPermissionDelay"])
+            return self._send(200, {"concurrencyLimit": self.fake.concurrency_limit,
+                                    "urlPermissionDelay": self.fake.url_permission_delay})
         m = re.match(r"^/__fake/code/([^/]+)\.zip$", path)
         if m:
             with self.fake.lock:
@@ -1225,14 +1529,25 @@ class Handler(BaseHTTPRequestHandler):
         service, region = auth["service"], auth["region"]
         self._service = service
         if service == "iam":
-            if region != "us-east-1":
+            if region != IAM_REGION.get(fake.partition, "us-east-1"):
                 return self._xml_error(403, "SignatureDoesNotMatch",
                                        "Credential should be scoped to a valid region, not '%s'. " % region)
-        elif service in ("lambda", "logs") and region != fake.region:
+        elif service in ("lambda", "logs", "apigateway", "ecr") and region != fake.region:
             return self._json_error(400 if service == "logs" else 403, "InvalidSignatureException",
                                     "Credential should be scoped to a valid region. ", service)
         if service == "lambda":
             return self._lambda(path, query, raw)
+        if service == "apigateway":
+            return self._apigateway(path, query, raw)
+        if service == "ecr":
+            target = self.headers.get("X-Amz-Target") or ""
+            if not target.startswith("AmazonEC2ContainerRegistry_V20150921."):
+                raise ApiError(400, "UnknownOperationException", "Unknown operation %s" % target)
+            try:
+                body = json.loads(raw.decode() or "{}")
+            except ValueError:
+                raise ApiError(400, "SerializationException", "Start of structure or map found where not expected.")
+            return self._send(200, fake.ecr_call(target.split(".", 1)[1], body), content_type="application/x-amz-json-1.1")
         if service == "logs":
             target = self.headers.get("X-Amz-Target") or ""
             if not target.startswith("Logs_20140328."):
@@ -1315,6 +1630,95 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(status, out)
         raise ApiError(404, "UnknownOperationException", "No Lambda operation matches %s %s" % (self.command, path))
 
+    # -- API Gateway v2 (HTTP APIs): REST-JSON with lowerCamel members, SigV4 service "apigateway" ------------------
+    def _apigateway(self, path, query, raw):
+        fake = self.fake
+        m = re.match(r"^/v2/apis/?$", path)
+        if m and self.command == "POST":
+            try:
+                body = json.loads(raw.decode() or "{}")
+            except ValueError:
+                raise ApiError(400, "BadRequestException", "Invalid request body")
+            name, proto = body.get("name"), body.get("protocolType")
+            if not name or not proto:
+                raise ApiError(400, "BadRequestException", "Invalid input: name and protocolType are required")
+            if proto not in ("HTTP", "WEBSOCKET"):
+                raise ApiError(400, "BadRequestException", "Invalid protocolType %s" % proto)
+            target = body.get("target")
+            if target:
+                if proto != "HTTP":
+                    raise ApiError(400, "BadRequestException", "Quick create (target) is only supported for HTTP APIs")
+                with fake.lock:
+                    fake.function(target)   # a quick-create target must be a function that exists
+            api_id = uuid.uuid4().hex[:10]
+            api = {"apiId": api_id, "name": name, "protocolType": proto,
+                   "apiEndpoint": "http://127.0.0.1:%d/apigw/%s" % (fake.port, api_id),
+                   "routeSelectionExpression": "$request.method $request.path", "apiKeySelectionExpression": "$request.header.x-api-key",
+                   "createdDate": iso_z(), "disableExecuteApiEndpoint": False, "tags": {}}
+            with fake.lock:
+                fake.apis[api_id] = dict(api, target=target)
+            return self._send(201, api)
+        if m and self.command == "GET":
+            q = dict(parse_qsl(query))
+            with fake.lock:
+                items = [{k: v for k, v in a.items() if k != "target"} for _, a in sorted(fake.apis.items())]
+            start = int(q.get("nextToken") or 0)
+            size = int(q.get("maxResults") or 100)
+            out = {"items": items[start:start + size]}
+            if start + size < len(items):
+                out["nextToken"] = str(start + size)
+            return self._send(200, out)
+        m = re.match(r"^/v2/apis/([^/]+)/?$", path)
+        if m:
+            with fake.lock:
+                api = fake.apis.get(m.group(1))
+                if api is None:
+                    raise ApiError(404, "NotFoundException", "Invalid API identifier specified %s:%s" % (fake.account, m.group(1)))
+                if self.command == "GET":
+                    return self._send(200, {k: v for k, v in api.items() if k != "target"})
+                if self.command == "DELETE":
+                    del fake.apis[m.group(1)]
+                    return self._send(204, b"")
+        raise ApiError(404, "NotFoundException", "No API Gateway v2 operation matches %s %s" % (self.command, path))
+
+    def _http_api_invoke(self, path, query, raw):
+        """execute-api: the $default route's Lambda proxy integration (payload 2.0); API Gateway needs the function's
+        permission for apigateway.amazonaws.com from this API (SourceArn), else it answers 500."""
+        fake = self.fake
+        m = re.match(r"^/apigw/([^/]+)(/.*)?$", path)
+        with fake.lock:
+            api = fake.apis.get(m.group(1)) if m else None
+            target = api and api.get("target")
+            fn = None
+            if target:
+                try:
+                    fn = fake.function(target)
+                except ApiError:
+                    fn = None
+        if api is None:
+            return self._send(404, {"message": "Not Found"})
+        if fn is None:
+            return self._send(500, {"message": "Internal Server Error"})
+        source = "arn:%s:execute-api:%s:%s:%s/$default/%s%s" % (fake.partition, fake.region, fake.account, api["apiId"],
+                                                              self.command, m.group(2) or "/")
+        allowed = False
+        for st in fn.policy:
+            if st.get("Principal") == {"Service": "apigateway.amazonaws.com"} and st.get("Action") in ("lambda:InvokeFunction", "lambda:*"):
+                pattern = st.get("Condition", {}).get("ArnLike", {}).get("AWS:SourceArn")
+                if pattern is None or re.match("^" + re.escape(pattern).replace("\\*", ".*") + "$", source):
+                    allowed = True
+        if not allowed:
+            return self._send(500, {"message": "Internal Server Error"})
+        try:
+            fake._throttle()
+        except ApiError:
+            return self._send(429, {"message": "Too Many Requests"})
+        try:
+            return self._function_url_invoke(fn, "/lambda-url/%s%s" % (fn.name, m.group(2) or "/"), query, raw,
+                                             api_id=api["apiId"], error_body={"message": "Internal Server Error"})
+        finally:
+            fake._release_slot()
+
     def _function_url(self, path, query, raw):
         fake = self.fake
         m = re.match(r"^/lambda-url/([^/]+)(/.*)?$", path)
@@ -1331,8 +1735,20 @@ class Handler(BaseHTTPRequestHandler):
                     return forbidden()
             except sigv4.AuthError:
                 return forbidden()
-        elif not fake.url_allowed(fn):
-            return forbidden()
+        elif not fake.url_allowed(fn) or time.time() < fn.url_permission_at + fake.url_permission_delay:
+            return forbidden()   # no public permission, or one that has not propagated yet
+        try:
+            fake._throttle()
+        except ApiError:
+            return self._send(429, {"Message": "Rate Exceeded."})
+        try:
+            return self._function_url_invoke(fn, path, query, raw)
+        finally:
+            fake._release_slot()
+
+    def _function_url_invoke(self, fn, path, query, raw, api_id=None, error_body=None):
+        fake = self.fake
+        m = re.match(r"^/lambda-url/([^/]+)(/.*)?$", path)
         ctype = (self.headers.get("Content-Type") or "").lower()
         textual = (not ctype or ctype.startswith("text/") or "json" in ctype or "xml" in ctype
                    or "x-www-form-urlencoded" in ctype or "javascript" in ctype)
@@ -1370,8 +1786,14 @@ class Handler(BaseHTTPRequestHandler):
         # requestContext.requestId is the Lambda request id (context.aws_request_id), as on AWS.
         request_id = str(uuid.uuid4())
         event["requestContext"]["requestId"] = request_id
+        if api_id:
+            event["requestContext"]["apiId"] = api_id
+            event["requestContext"]["domainName"] = "%s.execute-api.%s.amazonaws.com" % (api_id, fake.region)
         request_id, res, _tail = fake.run(fn, event, request_id)
         if not res["ok"]:
+            # A failed integration: Function URLs answer 502, HTTP APIs 500 (both with a generic message).
+            if error_body is not None:
+                return self._send(500, error_body, {"apigw-requestid": request_id})
             return self._send(502, {"Message": "Internal Server Error"}, {"x-amzn-RequestId": request_id})
         value = res["value"]
         if isinstance(value, dict) and "statusCode" in value:
@@ -1411,6 +1833,11 @@ def main(argv=None):
     p.add_argument("--s3-endpoint", help="S3-compatible endpoint to fetch S3Bucket/S3Key code from")
     p.add_argument("--s3-access-key")
     p.add_argument("--s3-secret-key")
+    p.add_argument("--partition", default="aws", choices=["aws", "aws-cn", "aws-us-gov"])
+    p.add_argument("--today", help="YYYY-MM-DD the runtime blocks are judged by (default: today)")
+    p.add_argument("--concurrency-limit", type=int, help="account concurrency: invocations beyond it get 429")
+    p.add_argument("--other-account", action="append", help="AK=ACCOUNT: STS names this account for that key")
+    p.add_argument("--registry", help="host:port of the OCI registry behind ECR (Debian's docker-registry)")
     p.add_argument("--log")
     p.add_argument("--exit-on-stdin-eof", action="store_true")
     args = p.parse_args(argv)

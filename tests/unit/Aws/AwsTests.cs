@@ -19,6 +19,7 @@ public class SigV4SignerTests
     [Theory]
     [InlineData("https://example.amazonaws.com/", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31")]
     [InlineData("https://example.amazonaws.com/?Param2=value2&Param1=value1", "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500")]
+    [InlineData("https://example.amazonaws.com/?Param1=value1", "a67d582fa61cc504c4bae71f336f98b97f1ea3c7a6bfe1b6e45aec72011b9aeb")]
     public async Task Matches_the_published_test_suite(string url, string signature)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -26,6 +27,29 @@ public class SigV4SignerTests
         Assert.Equal("20150830T123600Z", request.Headers.GetValues("X-Amz-Date").Single());
         Assert.Equal($"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature={signature}",
             Auth(request));
+    }
+
+    [Fact]
+    public async Task Matches_the_published_post_vanilla_vector()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://example.amazonaws.com/");
+        await SigV4Signer.SignAsync(request, Example, "us-east-1", "service", SignedAt);
+        Assert.EndsWith("SignedHeaders=host;x-amz-date, Signature=5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b", Auth(request));
+    }
+
+    [Fact]
+    public async Task Signs_each_attempt_afresh_with_the_current_time()
+    {
+        var clock = new DateTime(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc);
+        var auth = new SigV4Authenticator(new BasicAWSCredentials("AK", "SK"), "us-east-1", "lambda") { UtcNow = () => clock };
+        using var first = new HttpRequestMessage(HttpMethod.Get, "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/");
+        await auth.AuthenticateAsync(first, default);
+        clock = clock.AddSeconds(3);
+        using var second = new HttpRequestMessage(HttpMethod.Get, "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/");
+        await auth.AuthenticateAsync(second, default);
+        Assert.Equal("20261201T100000Z", first.Headers.GetValues("X-Amz-Date").Single());
+        Assert.Equal("20261201T100003Z", second.Headers.GetValues("X-Amz-Date").Single());
+        Assert.NotEqual(Auth(first), Auth(second));
     }
 
     [Fact]
@@ -117,7 +141,8 @@ public class AwsPackagingTests
     {
         var log = Sebs.Core.Diagnostics.NullSebsLog.Instance;
         Assert.Equal(new[] { "manylinux_2_34_x86_64", "manylinux_2_28_x86_64", "manylinux2014_x86_64" }, new LambdaDependencyInstaller("x64", log).Platforms("3.12"));
-        Assert.Equal(new[] { "manylinux_2_28_aarch64", "manylinux2014_aarch64" }, new LambdaDependencyInstaller("arm64", log).Platforms("3.11"));
+        // Amazon Linux 2 (python3.11) has glibc 2.26: a manylinux_2_28 wheel would not load there.
+        Assert.Equal(new[] { "manylinux2014_aarch64" }, new LambdaDependencyInstaller("arm64", log).Platforms("3.11"));
     }
 
     [Fact]
