@@ -4,6 +4,8 @@
 #     answers, builds the offline run images (docker/offline/build-run-images.sh);
 #   - s3rver@3.7.1 (npm, installed into .tools/npm) on 127.0.0.1:<free port> with a temp directory;
 #   - dynalite@4.0.0 (npm, DynamoDB API, in memory) on 127.0.0.1:<free port>, for the NoSQL shims;
+#   - azurite@3.37.0 (npm, Azure Blob) on 127.0.0.1:<free port> with the Azure tests' accounts, and @azure/storage-blob
+#     for the Azure Node.js shim (.tools/npm-azure-sdk).
 #   - Debian's docker-registry on 127.0.0.1:<free port>, the registry behind the fake ECR (SEBS_TEST_REGISTRY).
 # Idempotent: services recorded in out/*.pid that still answer are reused. tests/infra/stop-services.sh stops them.
 set -uo pipefail
@@ -114,6 +116,17 @@ run_s3rver() {
     exec "$NPM_DIR/node_modules/.bin/s3rver" --directory "$dir" --address 127.0.0.1 --port "$PORT"
 }
 run_dynalite() { exec "$NPM_DIR/node_modules/.bin/dynalite" --host 127.0.0.1 --port "$PORT"; }
+# Azure Blob: azurite with the emulator's account plus the accounts the Azure tests' storage accounts are named after
+# (tests/pester/Azure.Tests.ps1: resources_id azpester -> account sebsazpester; the contract case: azcontract); one fixed test key for those.
+AZURITE_TEST_KEY=$(printf 'sebs-azurite-test-account-key-01' | base64)
+run_azurite() {
+  local dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/sebs-azurite.XXXXXX")
+  echo "$dir" > "$OUT/azurite.dir"
+  AZURITE_ACCOUNTS="devstoreaccount1:Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;sebsazpester:$AZURITE_TEST_KEY;sebsazpester2:$AZURITE_TEST_KEY;sebsazcontract:$AZURITE_TEST_KEY" \
+    exec "$NPM_DIR/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$PORT" --location "$dir" --skipApiVersionCheck --loose --silent
+}
+export AZURITE_TEST_KEY
 # Debian's docker-registry (Distribution v2) on 127.0.0.1: the registry the fake ECR hands out (Docker pushes to
 # 127.0.0.0/8 over plain HTTP without further set-up).
 run_registry() {
@@ -122,7 +135,7 @@ run_registry() {
   printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:%s\n' "$dir" "$PORT" > "$dir.yml"
   exec docker-registry serve "$dir.yml"
 }
-export -f run_s3rver run_dynalite run_registry
+export -f run_s3rver run_dynalite run_azurite run_registry
 export NPM_DIR OUT
 
 ENDPOINT=""
@@ -143,12 +156,26 @@ if npm_tool dynalite@4.0.0 dynalite && start_service dynalite bash -c run_dynali
   DYNAMO=$(cat "$OUT/dynalite.endpoint")
 fi
 
+AZURITE=""
+if npm_tool azurite@3.37.0 azurite-blob && start_service azurite bash -c run_azurite; then
+  AZURITE=$(cat "$OUT/azurite.endpoint")
+fi
+# The Azure Node.js storage shim uses @azure/storage-blob (bundled with the app on Azure; NODE_PATH in the fake).
+AZURE_SDK_DIR=$ROOT/.tools/npm-azure-sdk
+if [ ! -d "$AZURE_SDK_DIR/node_modules/@azure/storage-blob" ]; then
+  log "npm install @azure/storage-blob into .tools/npm-azure-sdk"
+  mkdir -p "$AZURE_SDK_DIR"
+  npm install --prefix "$AZURE_SDK_DIR" --no-audit --no-fund --loglevel=error @azure/storage-blob@12 >>"$OUT/npm-tools.log" 2>&1 \
+    || log "npm install of @azure/storage-blob failed (see $OUT/npm-tools.log)"
+fi
+
 REGISTRY=""
 if command -v docker-registry >/dev/null && start_service registry bash -c run_registry; then
   REGISTRY=$(cat "$OUT/registry.endpoint")
 fi
 
 {
+  [ -n "$AZURITE" ] && printf 'SEBS_TEST_AZURITE_ENDPOINT=%s\nSEBS_TEST_AZURITE_KEY=%s\n' "$AZURITE" "$AZURITE_TEST_KEY"
   [ -n "$REGISTRY" ] && printf 'SEBS_TEST_REGISTRY=%s\n' "$REGISTRY"
   [ -n "$ENDPOINT" ] && printf 'SEBS_TEST_S3_ENDPOINT=%s\nSEBS_TEST_S3_ACCESS_KEY=S3RVER\nSEBS_TEST_S3_SECRET_KEY=S3RVER\n' "$ENDPOINT"
   [ -n "$DYNAMO" ] && printf 'SEBS_TEST_DYNAMODB_ENDPOINT=%s\n' "$DYNAMO"

@@ -23,6 +23,9 @@ stop "$OUT/dynalite.pid" dynalite
 stop "$OUT/registry.pid" registry
 rm -f "$OUT/registry.endpoint"
 rm -f "$OUT/dynalite.endpoint"
+stop "$OUT/azurite.pid" azurite
+if [ -f "$OUT/azurite.dir" ]; then rm -rf "$(cat "$OUT/azurite.dir")"; rm -f "$OUT/azurite.dir"; fi
+rm -f "$OUT/azurite.endpoint"
 if [ "${1:-}" = "--keep-docker" ]; then
   [ -f "$OUT/dockerd.pid" ] && echo "[services] dockerd left running (pid $(cat "$OUT/dockerd.pid"))" >&2
 else
