@@ -13,9 +13,9 @@ Describe 'Platform contract: <Name>' -ForEach $cases {
         New-Item -ItemType Directory -Path $root | Out-Null
         $script:ctx = & $Start $root
         $script:skip = $ctx.Skip
-        $script:A = $ctx.Arguments
+        $script:A = if ($ctx.Arguments) { $ctx.Arguments } else { @{} }
         $script:savedEnv = @{}
-        foreach ($k in @($ctx.Environment.Keys)) {
+        foreach ($k in @(if ($ctx.Environment) { $ctx.Environment.Keys })) {
             $savedEnv[$k] = [Environment]::GetEnvironmentVariable($k)
             [Environment]::SetEnvironmentVariable($k, $ctx.Environment[$k])
         }

@@ -95,12 +95,17 @@ internal sealed class SebsLoadContext : AssemblyLoadContext
 {
     private readonly string _directory;
 
+    private static readonly string FrameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+
     public SebsLoadContext(string name, string directory) : base("Sebs." + name, isCollectible: false) => _directory = directory;
 
     protected override Assembly? Load(AssemblyName assemblyName)
     {
         // Shared contracts must resolve to the default context's copy, or IPlatform would be two different types.
         if (assemblyName.Name is "Sebs.Core" or "System.Management.Automation") return null;
+        // So must the framework: an SDK package's own System.Text.Json would make Core's JsonObject another type here
+        // (PSBicep's DependencyAssemblyLoadContext defers to what the host already has in the same way).
+        if (assemblyName.Name is { } name && File.Exists(Path.Combine(FrameworkDirectory, name + ".dll"))) return null;
         var candidate = Path.Combine(_directory, assemblyName.Name + ".dll");
         return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
     }
