@@ -122,7 +122,7 @@ Describe 'Azure Functions platform' {
         @($r.ContainerId | Select-Object -Unique).Count | Should -Be 3
         $counter = (Get-FakeApp 'sebs-azpester-110-python-3-11').coldStartSetting
         $counter | Should -Not -BeNullOrEmpty
-        $r[-1].Output['cold_start_var'].GetValue[string]() | Should -Be $counter
+        $r[-1].Output['cold_start_var'] | Should -Be $counter
         (Get-FakeLog | Select-String 'GET /app/sebs-azpester-110-python-3-11/admin/host/status 200').Count | Should -BeGreaterOrEqual 3
         # Settings merged, never clobbered: the storage settings survived every ForceColdStart change.
         (Get-FakeApp 'sebs-azpester-110-python-3-11').settings | Should -Contain 'AzureWebJobsStorage'
@@ -158,10 +158,10 @@ Describe 'Azure Functions platform' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
         $r = @(Invoke-SebsBenchmark 311.compression -Platform Azure -ConfigPath $cfg -CachePath $cache -Repetitions 2 -Memory 2048 -DataPath $data)
         ($r | Where-Object Failed) | Should -BeNullOrEmpty -Because (($r | Where-Object Failed).ErrorMessage -join '; ')
-        $key = $r[0].Result['result']['key'].GetValue[string]()
+        $key = $r[0].Result['result']['key']
         $key | Should -Match '\.zip$'
-        $r[0].Result['measurement']['download_size'].GetValue[long]() | Should -BeGreaterThan 0
-        $r[1].Result['result']['key'].GetValue[string]() | Should -Not -Be $key
+        $r[0].Result['measurement']['download_size'] | Should -BeGreaterThan 0
+        $r[1].Result['result']['key'] | Should -Not -Be $key
     }
 
     It 'retries 429 with Retry-After and "another operation is in progress" (409) through the shared pipeline' {
@@ -210,7 +210,7 @@ Describe 'Azure Functions platform' {
         @($r | Where-Object ExperimentType -eq 'cold').Count | Should -Be 2
         $rows = @(Get-SebsExperimentResult (Join-Path $o 'invocation-overhead/payload'))
         $rows.Count | Should -Be 4
-        $rows | ForEach-Object { $_.ClockDriftMean | Should -Not -BeNullOrEmpty }
+        $rows | ForEach-Object { $_.ClockDriftMeanSeconds | Should -Not -BeNullOrEmpty }
 
         $n = Join-Path $root 'ping'
         $r = @(Start-SebsExperiment network-ping-pong -Platform Azure -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `

@@ -179,7 +179,7 @@ Describe 'Google Cloud Run functions platform' {
         @($r | Where-Object ExperimentType -eq 'cold').Count | Should -Be 2
         $rows = @(Get-SebsExperimentResult (Join-Path $o 'invocation-overhead/payload'))
         $rows.Count | Should -Be 4
-        $rows | ForEach-Object { $_.ClockDriftMean | Should -Not -BeNullOrEmpty }
+        $rows | ForEach-Object { $_.ClockDriftMeanSeconds | Should -Not -BeNullOrEmpty }
 
         $n = Join-Path $root 'ping'
         $r = @(Start-SebsExperiment network-ping-pong -Platform Gcp -ConfigPath $cfg -CachePath $cache -ServerAddress 127.0.0.1 -ServerPort 0 `

@@ -32,6 +32,12 @@ BeforeDiscovery {
         'Get-SebsExperimentResult:2' = 'needs a network-ping-pong run (./net); Experiments.Tests.ps1 reads one'
         'Get-SebsExperimentResult:3' = 'needs an invocation-overhead run (./net); Experiments.Tests.ps1 reads one'
         'Update-SebsFunction:2'    = '210.thumbnailer for Node.js needs the sharp package from npm'
+        # Clouds and load hosts this machine cannot reach; each platform's own suite runs the same cmdlets against its fake.
+        'about_Sebs_Remoting:1'    = 'needs SSH load hosts lab1..lab3 and AWS; Remoting.Tests.ps1 fans out over sshd stand-ins on 127.0.0.1'
+        'about_Sebs_Remoting:2'    = 'needs SSH load hosts lab1, lab2; Remoting.Tests.ps1 runs perf-cost bursts over sshd stand-ins'
+        'Get-SebsMetrics:3'        = 'Azure: needs a subscription; Azure.Tests.ps1 runs the same against tests/infra/fake-azure'
+        'Invoke-SebsBenchmark:6'   = 'GCP: needs a service-account key of a real project; Gcp.Tests.ps1 runs the same against tests/infra/fake-gcp'
+        'Invoke-SebsRegression:4'  = 'AWS and a public server address; Aws.Tests.ps1 runs 020/030/040 on the fake with server-address'
     }
 }
 

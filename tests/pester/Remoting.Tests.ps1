@@ -290,7 +290,7 @@ Describe 'Start-SebsExperiment over load hosts' {
         $rows = @(Get-SebsExperimentResult (Join-Path $expOut 'invocation-overhead'))
         $rows | Should -HaveCount 8
         # Send → handler start, both on the caller's clock: without the host offsets one host's samples would be ~-5 s.
-        $rows | ForEach-Object { $_.InvocationTime | Should -BeGreaterThan -0.5; $_.InvocationTime | Should -BeLessThan 30 }
+        $rows | ForEach-Object { $_.InvocationSeconds | Should -BeGreaterThan -0.5; $_.InvocationSeconds | Should -BeLessThan 30 }
     }
 
     It 'refuses experiments that measure from the client itself' {

@@ -59,7 +59,7 @@ Describe 'Secret scan' {
         $r = @(Invoke-SebsBenchmark 903.faults -BenchmarkPath $suite -Payload @{ mode = 'env' } -Repetitions 1 -Sandbox $_ `
                 -ConfigPath $config -CachePath $cache -ResultsPath (Join-Path $root "results-$_.jsonl") -FunctionName "secret-scan-$($_.ToLower())")
         $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
-        $envJson = $r[0].Result['env'].ToJsonString()
+        $envJson = $r[0].GetResultJson()['env'].ToJsonString()
         @(Find-Secrets $envJson) | Should -BeNullOrEmpty
         $names = @(($envJson | ConvertFrom-Json -AsHashtable).Keys)
         $names | Where-Object { $_ -match '^(AWS_|AZURE_|GOOGLE_|GITHUB_|NUGET_)' } | Should -BeNullOrEmpty
