@@ -39,7 +39,8 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         _context = context;
         Settings = AwsSettings.From(context.Config, context.Region);
         PackageLayout = new WrapperFolderLayout(Path.Combine(context.ModuleRoot, "benchmarks", "wrappers"), AwsPlatformFactory.Aws.Name);
-        var credentials = AwsSettings.ResolveCredentials(context.Config);
+        var credentials = AwsSettings.ResolveCredentials(context.Config,
+            profile: context.Options.TryGetValue(AwsPlatformFactory.ProfileOption, out var p) ? p?.ToString() : null);
         _api = new AwsApiClient(Settings, credentials, context.Log, handler);
         _lambda = new LambdaClient(_api, context.Log);
         _iam = new IamClient(_api, context.Log);
@@ -503,6 +504,8 @@ public sealed class AwsPlatformFactory : IPlatformFactory
         Triggers = new[] { TriggerType.Library, TriggerType.Http },
         Options = new[]
         {
+            new PlatformOption(ProfileOption,
+                "The profile of the shared AWS config/credentials files to use (SSO and assumed-role profiles work); default: $AWS_PROFILE, else default."),
             new PlatformOption(PackageTypeOption,
                 "How code is deployed: Zip (inline or through S3, up to 250 MB unzipped) or Image (a container image built with docker and pushed to ECR, up to 10 GB).",
                 new[] { "Zip", "Image" }, "Zip"),
@@ -529,6 +532,7 @@ public sealed class AwsPlatformFactory : IPlatformFactory
     public const string HttpTriggerOption = "HttpTrigger";
     public const string InvocationTypeOption = "InvocationType";
     public const string PackageTypeOption = "PackageType";
+    public const string ProfileOption = "Profile";
     public PlatformDescriptor Descriptor => Aws;
     public IPlatform Create(PlatformContext context) => new AwsPlatform(context);
     public SebsFunction RestoreFunction(JsonObject cached) => SebsFunction.Restore<AwsFunction>(cached, Aws.Name);

@@ -85,7 +85,9 @@ public sealed class AwsSettings
     /// ($AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/FULL_URI) and EC2 instance metadata (IMDSv2).
     /// </summary>
     /// <remarks>Refreshing credentials (SSO, roles, instance metadata) expire: the SDK object is kept and asked before each request.</remarks>
-    public static AWSCredentials ResolveCredentials(SebsConfig config, Func<AWSCredentials?>? chain = null)
+    /// <param name="profile">A profile named by the user (-Profile / -PlatformOption @{ Profile = ... }): as with the AWS CLI's
+    /// --profile, it wins over the environment's keys; only keys written into the config come first.</param>
+    public static AWSCredentials ResolveCredentials(SebsConfig config, Func<AWSCredentials?>? chain = null, string? profile = null)
     {
         var section = AwsPlatformFactory.Aws.Section(config)["credentials"] as JsonObject;
         string? Config(string key) => section?[key]?.GetValue<string>() is { Length: > 0 } v ? v : null;
@@ -95,6 +97,9 @@ public sealed class AwsSettings
             var secret = Config("secret_key") ?? throw Missing("credentials.secret_key (the config names an access_key)");
             return Config("session_token") is { } token ? new SessionAWSCredentials(configKey, secret, token) : new BasicAWSCredentials(configKey, secret);
         }
+        if (!string.IsNullOrEmpty(profile))
+            return ProfileStore().TryGetAWSCredentials(profile, out var named) ? named
+                : throw Missing($"a '{profile}' profile in the shared AWS config/credentials files (-Profile names it)");
         var envKey = Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID");
         var envSecret = Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY");
         if (!string.IsNullOrEmpty(envKey))
@@ -103,8 +108,8 @@ public sealed class AwsSettings
             var token = Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN");
             return string.IsNullOrEmpty(token) ? new BasicAWSCredentials(envKey, envSecret) : new SessionAWSCredentials(envKey, envSecret, token);
         }
-        var profile = Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default";
-        if (new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile))
+        profile = Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default";
+        if (ProfileStore().TryGetAWSCredentials(profile, out var fromProfile))
             return fromProfile;
         if ((chain ?? SdkChain)() is { } found) return found;
         throw Missing($"credentials.access_key and credentials.secret_key or $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY; no '{profile}' profile " +
@@ -127,6 +132,10 @@ public sealed class AwsSettings
         try { return Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials(null); }
         catch (AmazonClientException) { return null; }
     }
+
+    /// <summary>The shared config/credentials files, honouring $AWS_SHARED_CREDENTIALS_FILE as the AWS CLI does.</summary>
+    private static CredentialProfileStoreChain ProfileStore() =>
+        Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE") is { Length: > 0 } file ? new CredentialProfileStoreChain(file) : new CredentialProfileStoreChain();
 
     private static SebsException Missing(string what) =>
         new(SebsErrorIds.MissingCredentials, SebsErrorKind.AuthenticationError, $"No Aws credentials: set {what}.", target: "Aws");

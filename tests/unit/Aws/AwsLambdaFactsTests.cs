@@ -170,6 +170,37 @@ public class AwsLambdaFactsTests
             Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", saved.Item4);
         }
     }
+
+    [Fact]
+    public void A_named_profile_wins_over_the_environments_keys_and_a_missing_one_is_named()
+    {
+        var config = SebsConfig.Parse("""{"deployment": {"name": "aws", "aws": {}}}""");
+        var dir = TestPaths.NewTempDir();
+        var file = Path.Combine(dir, "credentials");
+        File.WriteAllText(file, "[research]\naws_access_key_id = AKIARESEARCH\naws_secret_access_key = research-secret\n");
+        var saved = (Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID"), Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY"),
+            Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE"), Environment.GetEnvironmentVariable("AWS_CONFIG_FILE"));
+        try
+        {
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIAFROMENV");
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "env-secret");
+            Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", file);
+            Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", Path.Combine(dir, "config"));
+            Assert.Equal("AKIARESEARCH", AwsSettings.ResolveCredentials(config, () => null, profile: "research").GetCredentials().AccessKey);
+            Assert.Equal("AKIAFROMENV", AwsSettings.ResolveCredentials(config, () => null).GetCredentials().AccessKey);
+            var ex = Assert.Throws<SebsException>(() => AwsSettings.ResolveCredentials(config, () => null, profile: "nope"));
+            Assert.Equal("Sebs.MissingCredentials", ex.ErrorId);
+            Assert.Contains("'nope' profile", ex.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", saved.Item1);
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", saved.Item2);
+            Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", saved.Item3);
+            Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", saved.Item4);
+            Directory.Delete(dir, true);
+        }
+    }
 }
 
 public class AwsContainerImageTests
