@@ -29,7 +29,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     private readonly IamClient _iam;
     private readonly S3Storage _storage;
     private readonly SemaphoreSlim _roleGate = new(1, 1);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<LambdaUrlTrigger>> _urlTriggers = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<FunctionUrlTrigger>> _urlTriggers = new();
     private string? _roleArn;
     // SeBS starts the counter at a random value so two sessions do not set the same ForceColdStart value.
     private int _coldStartCounter = Random.Shared.Next(100);
@@ -226,14 +226,24 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
             new Dictionary<string, string> { ["ForceColdStart"] = value }, ct))).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A public URL answers 403 until its resource-based permission has propagated (seconds to minutes after
+    /// deployment): a failed sample that says why, not a measurement and not the end of the run.
+    /// </summary>
+    private static void ExplainUrlPermission(ExecutionResult result)
+    {
+        if (result.Failed && result.ErrorMessage?.StartsWith("HTTP 403", StringComparison.Ordinal) == true)
+            result.ErrorMessage += " (the Function URL's public permission may still be propagating after deployment; later samples succeed once it has)";
+    }
+
     public IFunctionTrigger GetTrigger(SebsFunction function, TriggerType type) => type switch
     {
         TriggerType.Library => new LambdaLibraryTrigger(_lambda, function, Asynchronous),
         // One HTTP trigger per URL and timeout, so its connections are reused across runs of this session.
         TriggerType.Http when function.Url is { } url => _urlTriggers.GetOrAdd($"{url}|{function.TimeoutSeconds}|{function.MemoryMB}|{((AwsFunction)function).FunctionUrlAuth}",
-            _ => new Lazy<LambdaUrlTrigger>(() => new LambdaUrlTrigger(url, function,
+            _ => new Lazy<FunctionUrlTrigger>(() => new FunctionUrlTrigger(url, function, finish: ExplainUrlPermission,
                 // AWS_IAM URLs take SigV4-signed invocations (service lambda), signed before the clock starts.
-                ((AwsFunction)function).FunctionUrlAuth == "AWS_IAM" ? new SigV4Authenticator(_api.Credentials, Region, "lambda") : null))).Value,
+                authenticator: ((AwsFunction)function).FunctionUrlAuth == "AWS_IAM" ? new SigV4Authenticator(_api.Credentials, Region, "lambda") : null))).Value,
         TriggerType.Http => throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidOperation,
             $"{function.Name} has no Function URL (deployment.aws.resources.use-function-url is false); use -Trigger Library.", target: function.Name),
         _ => throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument,
@@ -448,27 +458,6 @@ internal sealed class LambdaLibraryTrigger(LambdaClient lambda, SebsFunction fun
     }
 
     private static string Truncate(string s) => s.Length > 300 ? s[..300] + "..." : s;
-}
-
-/// <summary>The HTTP trigger: a POST to the Function URL (provider times come later, from the logs).</summary>
-internal sealed class LambdaUrlTrigger(string url, SebsFunction function, IRequestAuthenticator? authenticator = null) : IFunctionTrigger, IDisposable
-{
-    private readonly HttpTrigger _http = new(url, TimeSpan.FromSeconds(function.TimeoutSeconds + 30), () => new ExecutionResult(), authenticator);
-
-    public TriggerType Type => TriggerType.Http;
-
-    public async Task<ExecutionResult> InvokeAsync(JsonObject payload, CancellationToken ct)
-    {
-        var result = await _http.InvokeAsync(payload, ct).ConfigureAwait(false);
-        result.Billing.MemoryMB = function.MemoryMB;
-        // A public URL answers 403 until its resource-based permission has propagated (seconds to minutes after
-        // deployment): a failed sample that says why, not a measurement and not the end of the run.
-        if (result.Failed && result.ErrorMessage?.StartsWith("HTTP 403", StringComparison.Ordinal) == true)
-            result.ErrorMessage += " (the Function URL's public permission may still be propagating after deployment; later samples succeed once it has)";
-        return result;
-    }
-
-    public void Dispose() => _http.Dispose();
 }
 
 /// <summary>AWS Lambda's declaration: runtimes with their lifecycle dates, credentials, triggers.</summary>

@@ -27,7 +27,7 @@ public sealed class AzurePlatform : IPlatform, INoSqlPlatform
     private readonly BlobObjectStorage _storage;
     private readonly AppInsightsMetrics _metrics;
     private readonly SemaphoreSlim _initGate = new(1, 1);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<AzureHttpTrigger>> _triggers = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<FunctionUrlTrigger>> _triggers = new();
     private bool _initialized;
     private string? _connectionString;
     private InsightsComponent? _insights;
@@ -351,7 +351,9 @@ public sealed class AzurePlatform : IPlatform, INoSqlPlatform
     public IFunctionTrigger GetTrigger(SebsFunction function, TriggerType type) => type switch
     {
         TriggerType.Http when function.Url is { } url => _triggers.GetOrAdd($"{url}|{function.TimeoutSeconds}|{function.MemoryMB}",
-            _ => new Lazy<AzureHttpTrigger>(() => new AzureHttpTrigger(url, function))).Value,
+            // Flex bills its instance memory, which may differ from the benchmark's own size.
+            _ => new Lazy<FunctionUrlTrigger>(() => new FunctionUrlTrigger(url, function,
+                billedMemoryMB: function is AzureFunction { InstanceMemoryMB: > 0 } a ? a.InstanceMemoryMB : null))).Value,
         TriggerType.Http => throw new SebsException(SebsErrorIds.FunctionNotFound, SebsErrorKind.InvalidOperation,
             $"{function.Name} has no invoke URL yet; deploy it again.", target: function.Name),
         // SeBS §6.4: Azure has HTTP triggers only.
@@ -434,23 +436,6 @@ public sealed class AzurePlatform : IPlatform, INoSqlPlatform
         _initGate.Dispose();
         return ValueTask.CompletedTask;
     }
-}
-
-/// <summary>The HTTP trigger: a POST of the payload to the anonymous function URL (never retried: it is the measurement).</summary>
-internal sealed class AzureHttpTrigger(string url, SebsFunction function) : IFunctionTrigger, IDisposable
-{
-    private readonly HttpTrigger _http = new(url, TimeSpan.FromSeconds(function.TimeoutSeconds + 30), () => new ExecutionResult());
-
-    public TriggerType Type => TriggerType.Http;
-
-    public async Task<ExecutionResult> InvokeAsync(JsonObject payload, CancellationToken ct)
-    {
-        var result = await _http.InvokeAsync(payload, ct).ConfigureAwait(false);
-        result.Billing.MemoryMB = function is AzureFunction { InstanceMemoryMB: > 0 } a ? a.InstanceMemoryMB : function.MemoryMB;
-        return result;
-    }
-
-    public void Dispose() => _http.Dispose();
 }
 
 /// <summary>Azure Functions' declaration: runtimes of Flex Consumption, credentials, the hosting-plan options.</summary>

@@ -25,7 +25,7 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
     private readonly CloudRunClient _run;
     private readonly GcsStorage _storage;
     private readonly DatastoreNoSqlStorage _noSql;
-    private readonly ConcurrentDictionary<string, Lazy<HttpFunctionTrigger>> _triggers = new();
+    private readonly ConcurrentDictionary<string, Lazy<FunctionUrlTrigger>> _triggers = new();
     // SeBS starts its cold-start counter anywhere, so two sessions do not set the same value.
     private int _coldStartCounter = Random.Shared.Next(100);
 
@@ -189,7 +189,9 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
     {
         // One trigger per URL and timeout, so its connections are reused across runs of this session.
         TriggerType.Http when function.Url is { } url => _triggers.GetOrAdd($"{url}|{function.TimeoutSeconds}|{function.MemoryMB}",
-            _ => new Lazy<HttpFunctionTrigger>(() => new HttpFunctionTrigger(url, function))).Value,
+            // SeBS normalises GCP request ids to the trace id (the part of X-Cloud-Trace-Context before '/').
+            _ => new Lazy<FunctionUrlTrigger>(() => new FunctionUrlTrigger(url, function,
+                finish: r => { if (r.RequestId.Length > 0) r.RequestId = CloudLoggingMetrics.TraceId(r.RequestId); }))).Value,
         TriggerType.Http => throw new SebsException(SebsErrorIds.FunctionNotFound, SebsErrorKind.InvalidOperation,
             $"{function.Name} has no URI yet; deploy it again.", target: function.Name),
         _ => throw new SebsException(SebsErrorIds.PlatformNotSupported, SebsErrorKind.InvalidArgument,
@@ -310,25 +312,6 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
         foreach (var t in _triggers.Values.Where(t => t.IsValueCreated)) t.Value.Dispose();
         return ValueTask.CompletedTask;
     }
-}
-
-/// <summary>The HTTP trigger: a POST to the function's URI (provider times come later, from the request log).</summary>
-internal sealed class HttpFunctionTrigger(string url, SebsFunction function) : IFunctionTrigger, IDisposable
-{
-    private readonly HttpTrigger _http = new(url, TimeSpan.FromSeconds(function.TimeoutSeconds + 30), () => new ExecutionResult());
-
-    public TriggerType Type => TriggerType.Http;
-
-    public async Task<ExecutionResult> InvokeAsync(JsonObject payload, CancellationToken ct)
-    {
-        var result = await _http.InvokeAsync(payload, ct).ConfigureAwait(false);
-        result.Billing.MemoryMB = function.MemoryMB;
-        // SeBS normalises GCP request ids to the trace id (the part of X-Cloud-Trace-Context before '/').
-        if (result.RequestId.Length > 0) result.RequestId = CloudLoggingMetrics.TraceId(result.RequestId);
-        return result;
-    }
-
-    public void Dispose() => _http.Dispose();
 }
 
 /// <summary>Google Cloud Run functions' declaration: runtimes with their lifecycle dates, credentials, triggers.</summary>
