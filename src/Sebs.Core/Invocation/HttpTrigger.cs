@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -10,106 +12,188 @@ namespace Sebs.Core.Invocation;
 /// <summary>
 /// Invokes a function by POSTing the payload as JSON to its URL (every platform's HTTP trigger). Keeps connections
 /// alive, measures client time, connect time and time to first byte, and never throws for a failed invocation.
+/// On an <see cref="InvocationThread"/> the call blocks that thread; elsewhere it is asynchronous. Each kind has its
+/// own pool of connections, as a socket once used asynchronously cannot block again.
 /// </summary>
 public sealed class HttpTrigger : IFunctionTrigger, IDisposable
 {
-    private static readonly AsyncLocal<Stopwatch?> ConnectTimer = new();
-    private readonly HttpClient _client;
     private readonly Func<ExecutionResult> _newResult;
     private readonly Uri _url;
     private readonly Http.IRequestAuthenticator? _authenticator;
+    private readonly RemoteCertificateValidationCallback? _validateCertificate;
+    private readonly byte[] _head;
+    private readonly ConcurrentStack<Http11Connection> _blockingIdle = new();
+    private readonly ConcurrentStack<Http11Connection> _asyncIdle = new();
+    private volatile bool _disposed;
 
     /// <param name="newResult">Creates a result with the function's context (benchmark, platform, ...) filled in.</param>
     /// <param name="authenticator">Signs each invocation (a Lambda Function URL with AWS_IAM auth) before the clock starts.</param>
     public HttpTrigger(string url, TimeSpan timeout, Func<ExecutionResult> newResult, Http.IRequestAuthenticator? authenticator = null)
+        : this(url, timeout, newResult, authenticator, validateCertificate: null)
+    {
+    }
+
+    /// <param name="validateCertificate">Replaces the system's trust decision for https (tests with their own authority).</param>
+    internal HttpTrigger(string url, TimeSpan timeout, Func<ExecutionResult> newResult, Http.IRequestAuthenticator? authenticator,
+        RemoteCertificateValidationCallback? validateCertificate)
     {
         _authenticator = authenticator;
+        _validateCertificate = validateCertificate;
         _url = new Uri(url.Contains("://", StringComparison.Ordinal) ? url : "http://" + url);
+        if (_url.Scheme != Uri.UriSchemeHttp && _url.Scheme != Uri.UriSchemeHttps)
+            throw new ArgumentException($"A function URL must be http or https: {url}", nameof(url));
         _newResult = newResult;
-        var handler = new SocketsHttpHandler
-        {
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-            UseProxy = false,
-            // A function answers for itself: no redirects to follow and no cookies to keep, two handler layers fewer per call.
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            ConnectCallback = async (ctx, ct) =>
-            {
-                var sw = Stopwatch.StartNew();
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(ctx.DnsEndPoint, ct).ConfigureAwait(false);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-                sw.Stop();
-                ConnectTimer.Value = sw;
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-        };
-        _client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         Timeout = timeout;
+        // The request line and the headers every call sends, serialised once (HttpClient sends the same set).
+        _head = Encoding.ASCII.GetBytes($"POST {_url.PathAndQuery} HTTP/1.1\r\nHost: {HostHeader(_url)}\r\nContent-Type: application/json\r\n");
     }
 
     public TriggerType Type => TriggerType.Http;
     public TimeSpan Timeout { get; }
     public string Url => _url.ToString();
 
-    public async Task<ExecutionResult> InvokeAsync(JsonObject payload, CancellationToken cancellationToken)
+    public Task<ExecutionResult> InvokeAsync(JsonObject payload, CancellationToken cancellationToken)
+    {
+        if (!InvocationThread.IsCurrent) return InvokeAsync(payload, async: true, cancellationToken).AsTask();
+        // Completes on this thread: the blocking path never awaits anything that is not done.
+        return Task.FromResult(InvokeAsync(payload, async: false, cancellationToken).GetAwaiter().GetResult());
+    }
+
+    private async ValueTask<ExecutionResult> InvokeAsync(JsonObject payload, bool async, CancellationToken cancellationToken)
     {
         var result = _newResult();
         result.Trigger = "http";
-        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        var request = await SerializeAsync(payload, cancellationToken).ConfigureAwait(false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
-        ConnectTimer.Value = null;
-        using var request = new HttpRequestMessage(HttpMethod.Post, _url)
-        {
-            Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json" } } },
-        };
-        // Signing is not part of the measured call.
-        if (_authenticator is not null) await _authenticator.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
         result.Times.ClientBegin = DateTime.Now;
         var sw = Stopwatch.StartNew();
+        Http11Connection? connection = null;
         try
         {
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            var firstByte = sw.Elapsed;
-            var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            InvocationResponse response;
+            while (true)
+            {
+                connection = await RentAsync(async, timeout.Token).ConfigureAwait(false);
+                try
+                {
+                    response = await connection.ExchangeAsync(request, sw, timeout.Token).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception ex) when (connection.Reused && !connection.ResponseStarted && IsConnectionLoss(ex) && !timeout.IsCancellationRequested)
+                {
+                    // A kept-alive connection the server closed as the request went out, before any answer: the call goes
+                    // out again on a new connection, as HttpClient does. A fresh connection's failure is final.
+                    connection.Dispose();
+                    connection = null;
+                }
+            }
             sw.Stop();
             Finish(result, sw.Elapsed);
-            result.Throttled = (int)response.StatusCode == 429;
-            result.Times.HttpFirstByteReturnSeconds = firstByte.TotalSeconds;
-            result.Times.HttpStartupSeconds = ConnectTimer.Value?.Elapsed.TotalSeconds ?? 0;
-
-            JsonNode? json = null;
-            try { json = JsonNode.Parse(text); }
-            catch (System.Text.Json.JsonException)
-            {
-                return Failed(result, $"HTTP {(int)response.StatusCode}: the response is not JSON: {Truncate(text)}");
-            }
-            var ok = WrapperOutput.Apply(result, json);
-            if (ok && !response.IsSuccessStatusCode)
-                return Failed(result, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
-            if (!ok && result.ErrorMessage is not null && !response.IsSuccessStatusCode)
-                result.ErrorMessage = $"HTTP {(int)response.StatusCode}: {result.ErrorMessage}";
+            result.Throttled = response.StatusCode == 429;
+            result.Times.HttpFirstByteReturnSeconds = response.FirstByte.TotalSeconds;
+            result.Times.HttpStartupSeconds = connection.ConnectTime.TotalSeconds;
+            Read(result, response);
+            Return(connection);
+            connection = null;
             return result;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && IsCancellation(ex))
         {
             Finish(result, sw.Elapsed);
             return Failed(result, $"The invocation did not answer within the timeout of {Timeout.TotalSeconds:0.#} s.", timedOut: true);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && IsCancellation(ex))
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (Exception ex) when (IsConnectionLoss(ex) || ex is System.Security.Authentication.AuthenticationException)
         {
             Finish(result, sw.Elapsed);
             return Failed(result, $"HTTP request to {_url} failed: {ex.Message}");
         }
+        finally
+        {
+            connection?.Dispose();
+        }
     }
+
+    /// <summary>The head and body of one call; signing (AWS_IAM) happens here, before the clock starts.</summary>
+    private async ValueTask<byte[]> SerializeAsync(JsonObject payload, CancellationToken ct)
+    {
+        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        var head = new StringBuilder();
+        if (_authenticator is not null)
+        {
+            using var signed = new HttpRequestMessage(HttpMethod.Post, _url)
+            {
+                Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json" } } },
+            };
+            await _authenticator.AuthenticateAsync(signed, ct).ConfigureAwait(false);
+            foreach (var header in signed.Headers.Concat(signed.Content.Headers))
+            {
+                if (header.Key.Equals("Host", StringComparison.OrdinalIgnoreCase) || header.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) ||
+                    header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
+                head.Append(header.Key).Append(": ").AppendJoin(", ", header.Value).Append("\r\n");
+            }
+        }
+        head.Append("Content-Length: ").Append(body.Length).Append("\r\n\r\n");
+        var extra = Encoding.ASCII.GetByteCount(head.ToString());
+        var request = new byte[_head.Length + extra + body.Length];
+        _head.CopyTo(request, 0);
+        Encoding.ASCII.GetBytes(head.ToString(), request.AsSpan(_head.Length));
+        body.CopyTo(request, _head.Length + extra);
+        return request;
+    }
+
+    private async ValueTask<Http11Connection> RentAsync(bool async, CancellationToken ct)
+    {
+        var idle = async ? _asyncIdle : _blockingIdle;
+        while (idle.TryPop(out var connection))
+        {
+            if (!connection.IsClosedByPeer()) return connection;
+            connection.Dispose();
+        }
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return await Http11Connection.OpenAsync(_url, async, _validateCertificate, ct).ConfigureAwait(false);
+    }
+
+    private void Return(Http11Connection connection)
+    {
+        if (!connection.CanReuse || _disposed)
+        {
+            connection.Dispose();
+            return;
+        }
+        (connection.Blocking ? _blockingIdle : _asyncIdle).Push(connection);
+        // Dispose may have drained the pools between the check and the push.
+        if (_disposed) DrainPools();
+    }
+
+    /// <summary>Reads the wrapper's JSON answer and the HTTP status into the result.</summary>
+    private static void Read(ExecutionResult result, InvocationResponse response)
+    {
+        JsonNode? json;
+        try { json = JsonNode.Parse(response.Body.Span); }
+        catch (System.Text.Json.JsonException)
+        {
+            Failed(result, $"HTTP {response.StatusCode}: the response is not JSON: {Truncate(response.BodyText())}");
+            return;
+        }
+        var ok = WrapperOutput.Apply(result, json);
+        if (ok && !response.IsSuccessStatusCode)
+            Failed(result, $"HTTP {response.StatusCode} {response.ReasonPhrase}".TrimEnd());
+        else if (!ok && result.ErrorMessage is not null && !response.IsSuccessStatusCode)
+            result.ErrorMessage = $"HTTP {response.StatusCode}: {result.ErrorMessage}";
+    }
+
+    private static bool IsConnectionLoss(Exception ex) => ex is IOException or SocketException or ObjectDisposedException;
+
+    /// <summary>A blocking call is cancelled by closing its connection, which surfaces as a failed read or write.</summary>
+    private static bool IsCancellation(Exception ex) => ex is OperationCanceledException || IsConnectionLoss(ex);
+
+    /// <summary>The Host header as HttpClient writes it: the port only when it is not the scheme's default.</summary>
+    private static string HostHeader(Uri url) => url.IsDefaultPort ? url.IdnHost : $"{url.IdnHost}:{url.Port}";
 
     private static void Finish(ExecutionResult result, TimeSpan elapsed)
     {
@@ -127,5 +211,15 @@ public sealed class HttpTrigger : IFunctionTrigger, IDisposable
 
     private static string Truncate(string s) => s.Length > 300 ? s[..300] + "..." : s;
 
-    public void Dispose() => _client.Dispose();
+    private void DrainPools()
+    {
+        while (_blockingIdle.TryPop(out var c)) c.Dispose();
+        while (_asyncIdle.TryPop(out var c)) c.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        DrainPools();
+    }
 }

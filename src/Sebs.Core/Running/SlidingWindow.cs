@@ -3,7 +3,9 @@ namespace Sebs.Core.Running;
 /// <summary>
 /// Runs <c>total</c> pieces of work with at most <c>width</c> in flight, starting the next one as soon as any finishes.
 /// Batches joined by Task.WhenAll leave slots idle while a batch's slowest call ends; a window keeps every slot busy
-/// (the load wrk and other closed-loop generators put on a server).
+/// (the load wrk and other closed-loop generators put on a server). Each slot is a thread of its own
+/// (<see cref="Invocation.InvocationThread"/>): a trigger that can block completes a piece on it, and the slot starts
+/// the next one at once, with no hand-off between threads.
 /// </summary>
 public static class SlidingWindow
 {
@@ -11,15 +13,14 @@ public static class SlidingWindow
     {
         if (total <= 0) return Task.CompletedTask;
         var next = -1;
-        async Task Worker()
+        return Invocation.InvocationThread.RunAsync(Math.Clamp(width, 1, total), () =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < total)
             {
                 ct.ThrowIfCancellationRequested();
-                await work(i, ct).ConfigureAwait(false);
+                work(i, ct).GetAwaiter().GetResult();
             }
-        }
-        return Task.WhenAll(Enumerable.Range(0, Math.Clamp(width, 1, total)).Select(_ => Task.Run(Worker, ct)));
+        });
     }
 }
