@@ -11,6 +11,11 @@
     Prints min / median / max over -Runs runs, and Sebs's throughput as a fraction of wrk's (target: >= 0.9 at 50).
     Client and server share this machine's cores; -Pin puts this process on core 0 and the server on core 1
     (taskset), so the figure is not the scheduler's split. Needs wrk (Debian package).
+
+    A fresh pwsh compiles code for its first tens of thousands of invocations (tiered JIT of PowerShell, the framework
+    and the module), on a core the server needs. So the script first measures one run of -Requests at concurrency 50
+    in this fresh process ("first run"), then makes -WarmupInvocations more, and only then the table's runs; every
+    figure prints the JIT time it contained, so the two costs can be told apart.
 .EXAMPLE
     pwsh -NoProfile -File tests/perf/Measure-Throughput.ps1 -Runs 3
 #>
@@ -21,6 +26,7 @@ param(
     [int]$Requests = 3000,
     [int]$Seconds = 5,
     [int]$Runs = 3,
+    [int]$WarmupInvocations = 30000,
     [ValidateSet('python', 'nodejs')][string]$Language = 'python',
     [switch]$Pin
 )
@@ -40,6 +46,23 @@ function Get-Stats([double[]]$v) {
     [pscustomobject]@{ Min = $s[0]; Median = $median; Max = $s[-1] }
 }
 function Format-Stats($s, [string]$f = '0') { '{0} / {1} / {2}' -f $s.Min.ToString($f), $s.Median.ToString($f), $s.Max.ToString($f) }
+function Get-JitMilliseconds { [System.Runtime.JitInfo]::GetCompilationTime($false).TotalMilliseconds }
+function Measure-Sebs([int]$Count, [int]$Width, [string]$Path) {
+    # Wall clock, this process's CPU and its JIT time over one Invoke-SebsBenchmark.
+    $me = Get-Process -Id $PID
+    $cpu0 = $me.TotalProcessorTime.TotalSeconds
+    $jit0 = Get-JitMilliseconds
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    $null = Invoke-SebsBenchmark 010.sleep @common -Repetitions $Count -Concurrency $Width -ResultsPath $Path
+    $sw.Stop()
+    $me.Refresh()
+    [pscustomobject]@{
+        Rps   = $Count / $sw.Elapsed.TotalSeconds
+        CpuUs = ($me.TotalProcessorTime.TotalSeconds - $cpu0) / $Count * 1e6
+        JitMs = (Get-JitMilliseconds) - $jit0
+        Wall  = $sw.Elapsed.TotalSeconds
+    }
+}
 function Get-CpuSeconds([int]$ProcessId) {
     # utime + stime of a process, from /proc (clock ticks); works for any process, unlike Get-Process across users.
     $f = (Get-Content "/proc/$ProcessId/stat" -Raw) -replace '^.*\) ', ''
@@ -60,11 +83,19 @@ try {
     "wrk.method = 'POST'`nwrk.body = '{""sleep"": 0}'`nwrk.headers['Content-Type'] = 'application/json'" | Set-Content $lua
     Write-Host "Function $($function.Name) at $url (server pid $serverPid); $Runs run(s); pinned: $([bool]$Pin)"
 
+    $first = Measure-Sebs $Requests 50 (Join-Path $work 'first.jsonl')
+    Write-Host ("first run in this process, c=50: sebs {0:0} req/s, client CPU {1:0} us/inv, of which JIT {2:0} ms ({3:0} us/inv)" -f `
+            $first.Rps, $first.CpuUs, $first.JitMs, ($first.JitMs * 1000 / $Requests))
+    if ($WarmupInvocations -gt 0) {
+        $warm = Measure-Sebs $WarmupInvocations 50 (Join-Path $work 'warmup-2.jsonl')
+        Write-Host ("warm-up, {0} more invocations: {1:0} us/inv, JIT {2:0} ms" -f $WarmupInvocations, $warm.CpuUs, $warm.JitMs)
+    }
+
     $rows = @{}
     foreach ($run in 1..$Runs) {
         foreach ($c in $Concurrency) {
             $key = "$c"
-            if (-not $rows[$key]) { $rows[$key] = @{ Wrk = @(); Sebs = @(); Ratio = @(); CpuUs = @(); ServerSebs = @(); ServerWrk = @() } }
+            if (-not $rows[$key]) { $rows[$key] = @{ Wrk = @(); Sebs = @(); Ratio = @(); CpuUs = @(); JitMs = @(); ServerSebs = @(); ServerWrk = @() } }
             $r = $rows[$key]
 
             $s0 = Get-CpuSeconds $serverPid
@@ -76,22 +107,16 @@ try {
             $wrkRps = [double]$Matches[1]
             $r.ServerWrk += ($s1 - $s0) / $Seconds
 
-            $me = Get-Process -Id $PID
-            $cpu0 = $me.TotalProcessorTime.TotalSeconds
             $s0 = Get-CpuSeconds $serverPid
-            $sw = [Diagnostics.Stopwatch]::StartNew()
-            $null = Invoke-SebsBenchmark 010.sleep @common -Repetitions $Requests -Concurrency $c -ResultsPath (Join-Path $work "run-$run-$c.jsonl")
-            $sw.Stop()
-            $me.Refresh()
-            $cpu1 = $me.TotalProcessorTime.TotalSeconds
+            $m = Measure-Sebs $Requests $c (Join-Path $work "run-$run-$c.jsonl")
             $s1 = Get-CpuSeconds $serverPid
-            $sebsRps = $Requests / $sw.Elapsed.TotalSeconds
             $r.Wrk += $wrkRps
-            $r.Sebs += $sebsRps
-            $r.Ratio += $sebsRps / $wrkRps
-            $r.CpuUs += ($cpu1 - $cpu0) / $Requests * 1e6
-            $r.ServerSebs += ($s1 - $s0) / $sw.Elapsed.TotalSeconds
-            Write-Host ("run {0} c={1,-4} wrk {2,8:0} req/s   sebs {3,8:0} req/s   ratio {4:0.00}   client CPU {5,6:0} us/inv" -f $run, $c, $wrkRps, $sebsRps, ($sebsRps / $wrkRps), (($cpu1 - $cpu0) / $Requests * 1e6))
+            $r.Sebs += $m.Rps
+            $r.Ratio += $m.Rps / $wrkRps
+            $r.CpuUs += $m.CpuUs
+            $r.JitMs += $m.JitMs
+            $r.ServerSebs += ($s1 - $s0) / $m.Wall
+            Write-Host ("run {0} c={1,-4} wrk {2,8:0} req/s   sebs {3,8:0} req/s   ratio {4:0.00}   client CPU {5,6:0} us/inv   JIT {6,4:0} ms" -f $run, $c, $wrkRps, $m.Rps, ($m.Rps / $wrkRps), $m.CpuUs, $m.JitMs)
         }
     }
     ''
@@ -104,6 +129,7 @@ try {
             'Sebs req/s'         = Format-Stats (Get-Stats $r.Sebs)
             'Sebs/wrk'           = Format-Stats (Get-Stats $r.Ratio) '0.00'
             'client CPU us/inv'  = Format-Stats (Get-Stats $r.CpuUs)
+            'JIT ms'             = Format-Stats (Get-Stats $r.JitMs)
             'server CPU (Sebs)'  = Format-Stats (Get-Stats $r.ServerSebs) '0.00'
             'server CPU (wrk)'   = Format-Stats (Get-Stats $r.ServerWrk) '0.00'
         }
