@@ -322,11 +322,15 @@ public sealed class AzurePlatform : IPlatform, INoSqlPlatform
         await Task.WhenAll(functions.Cast<AzureFunction>().Select(async f =>
         {
             var masterKey = await _resources.MasterKeyAsync(f.SiteId!, ct).ConfigureAwait(false);
-            f.ColdStartCounter = Math.Max(f.ColdStartCounter, Random.Shared.Next(100)) + 1;
             var changedAt = DateTime.UtcNow;
-            await _resources.MergeAppSettingsAsync(f.SiteId!, new Dictionary<string, string>
+            // The new value is worked out from the one the app has: only a changed setting recycles it.
+            await _resources.MergeAppSettingsAsync(f.SiteId!, current =>
             {
-                ["ForceColdStart"] = f.ColdStartCounter.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                f.ColdStartCounter = NextColdStartCounter(f.ColdStartCounter, current);
+                return new Dictionary<string, string>
+                {
+                    [ColdStartSetting] = f.ColdStartCounter.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                };
             }, ct).ConfigureAwait(false);
             var host = HostUrl(f.Url!);
             await OperationPoller.PollAsync(async token =>
@@ -339,6 +343,20 @@ public sealed class AzurePlatform : IPlatform, INoSqlPlatform
                     ? PollStep<bool>.Finished(true, "restarted") : PollStep<bool>.Running($"{state}, up {uptime.TotalSeconds:0.#} s");
             }, new PollOptions(Settings.PollInterval, Settings.StateTimeout, $"restart of {f.Name}"), ct).ConfigureAwait(false);
         })).ConfigureAwait(false);
+    }
+
+    internal const string ColdStartSetting = "ForceColdStart";
+
+    /// <summary>
+    /// A ForceColdStart value the app does not have: above both the app's current value and this function's counter.
+    /// The cached counter alone can be behind the app (it is saved at deployment, before the run changes it, and other
+    /// sessions change the app too); a value the app already has changes nothing, so nothing would restart.
+    /// </summary>
+    internal static int NextColdStartCounter(int counter, IReadOnlyDictionary<string, string> settings)
+    {
+        var live = settings.TryGetValue(ColdStartSetting, out var value)
+            && int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+        return Math.Max(counter, live) + 1;
     }
 
     /// <summary>https://{app}.azurewebsites.net/ from https://{app}.azurewebsites.net/api/handler.</summary>

@@ -163,9 +163,14 @@ public sealed class AzureResources(ArmClient arm, AzureSettings settings)
     /// Facts A2: the PUT replaces every setting, so the current ones are listed and the new values merged in; nothing
     /// else is dropped (SeBS filtered prefixes and could lose settings). Returns whether anything changed.
     /// </summary>
-    public async Task<bool> MergeAppSettingsAsync(string siteId, IReadOnlyDictionary<string, string> changes, CancellationToken ct)
+    public Task<bool> MergeAppSettingsAsync(string siteId, IReadOnlyDictionary<string, string> changes, CancellationToken ct) =>
+        MergeAppSettingsAsync(siteId, _ => changes, ct);
+
+    /// <summary>The same, with the changes worked out from the settings the app has now (listed once for both).</summary>
+    public async Task<bool> MergeAppSettingsAsync(string siteId, Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>> changesFor, CancellationToken ct)
     {
         var current = await ListAppSettingsAsync(siteId, ct).ConfigureAwait(false);
+        var changes = changesFor(current);
         var changed = false;
         foreach (var (k, v) in changes)
         {

@@ -290,9 +290,10 @@ class Handler(BaseHTTPRequestHandler):
                          "functionTimeout": self._host_json(a).get("functionTimeout")}
                         for a in FAKE.apps.values()]
                 return self._send(200, {"resources": sorted(r["id"] for r in FAKE.resources.values()), "apps": apps,
-                                        "telemetry": len(FAKE.telemetry)})
+                                        "telemetry": len(FAKE.telemetry), "injections": len(FAKE.injections)})
         if path == "/__fake/inject" and self.command == "POST":
-            FAKE.injections.append(json.loads(body))
+            with FAKE.lock:
+                FAKE.injections.append(json.loads(body))
             return self._send(204)
         self._send(404, {"error": "unknown"})
 
@@ -304,13 +305,17 @@ class Handler(BaseHTTPRequestHandler):
             return {}
 
     def _injected(self, path):
-        for inj in list(FAKE.injections):
-            if inj.get("method", self.command) == self.command and inj.get("path_contains", "") in path:
-                inj["count"] = inj.get("count", 1) - 1
-                if inj["count"] <= 0:
-                    FAKE.injections.remove(inj)
-                headers = {"Retry-After": str(inj["retry_after"])} if "retry_after" in inj else {}
-                raise ArmError(inj.get("status", 429), inj.get("code", "TooManyRequests"), inj.get("message", "Too many requests. Retry later."), headers)
+        # Under the lock: two concurrent requests must not both take a fault meant for one.
+        with FAKE.lock:
+            inj = next((i for i in FAKE.injections
+                        if i.get("method", self.command) == self.command and i.get("path_contains", "") in path), None)
+            if inj is None:
+                return
+            inj["count"] = inj.get("count", 1) - 1
+            if inj["count"] <= 0:
+                FAKE.injections.remove(inj)
+        headers = {"Retry-After": str(inj["retry_after"])} if "retry_after" in inj else {}
+        raise ArmError(inj.get("status", 429), inj.get("code", "TooManyRequests"), inj.get("message", "Too many requests. Retry later."), headers)
 
     # ---- Entra ------------------------------------------------------------------------------------
     def _entra(self, path, query, body):
