@@ -55,8 +55,9 @@ public sealed class HttpTrigger : IFunctionTrigger, IDisposable
     public Task<ExecutionResult> InvokeAsync(JsonObject payload, CancellationToken cancellationToken)
     {
         if (!InvocationThread.IsCurrent) return InvokeAsync(payload, async: true, cancellationToken).AsTask();
-        // Completes on this thread: the blocking path never awaits anything that is not done.
-        return Task.FromResult(InvokeAsync(payload, async: false, cancellationToken).GetAwaiter().GetResult());
+        // The blocking path completes on this thread, unless signing had to wait (a credential refreshing itself).
+        var call = InvokeAsync(payload, async: false, cancellationToken);
+        return call.IsCompleted ? Task.FromResult(call.GetAwaiter().GetResult()) : call.AsTask();
     }
 
     private async ValueTask<ExecutionResult> InvokeAsync(JsonObject payload, bool async, CancellationToken cancellationToken)
