@@ -25,31 +25,32 @@ internal static class CompletionStream
     public static async IAsyncEnumerable<(IReadOnlyList<T> Items, int Done, TimeSpan Remaining)> RunBatchedAsync<T>(int total,
         Func<ChannelWriter<T>, Task> produce, int maxBatch, [EnumeratorCancellation] CancellationToken ct)
     {
-        // The reader's continuation runs on the thread that completed the item: one thread hop fewer per result.
-        var channel = Channel.CreateUnbounded<T>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
+        // The reader resumes on the hand-off thread that writes each batch (see HandOffWriter).
+        var channel = Channel.CreateUnbounded<IReadOnlyList<T>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
+        var writer = new HandOffWriter<T>(channel.Writer, maxBatch);
         var clock = Stopwatch.StartNew();
         var producer = Task.Run(async () =>
         {
             try
             {
-                await produce(channel.Writer).ConfigureAwait(false);
-                channel.Writer.TryComplete();
+                await produce(writer).ConfigureAwait(false);
+                writer.TryComplete();
             }
             catch (Exception ex)
             {
                 // The reader rethrows it after the items written before the failure.
-                channel.Writer.TryComplete(ex);
+                writer.TryComplete(ex);
             }
         }, ct);
         var done = 0;
         var reader = channel.Reader;
         while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
         {
-            var batch = new List<T>();
-            while (batch.Count < maxBatch && reader.TryRead(out var item)) batch.Add(item);
-            if (batch.Count == 0) continue;
-            done += batch.Count;
-            yield return (batch, done, TimeSpan.FromTicks(clock.Elapsed.Ticks / done * Math.Max(0, total - done)));
+            while (reader.TryRead(out var batch))
+            {
+                done += batch.Count;
+                yield return (batch, done, TimeSpan.FromTicks(clock.Elapsed.Ticks / done * Math.Max(0, total - done)));
+            }
         }
         await producer.ConfigureAwait(false);
     }
