@@ -32,6 +32,8 @@ internal sealed class Http11Connection : IDisposable
     private int _start, _end;   // the received bytes not consumed yet: _buffer[_start.._end]
     private byte[] _body = new byte[4 * 1024];
     private readonly bool _tls;
+    private Stopwatch _clock = new();
+    private TimeSpan _firstByte;
 
     private Http11Connection(Socket socket, Stream stream, bool blocking, TimeSpan connectTime, bool tls)
     {
@@ -111,7 +113,8 @@ internal sealed class Http11Connection : IDisposable
 
     /// <summary>
     /// Sends <paramref name="request"/> (head and body, already serialised) and reads the whole response.
-    /// <paramref name="clock"/> runs from the start of the call; the first response byte's time is read from it.
+    /// <paramref name="clock"/> runs from the start of the call; the first response byte's arrival is read from it
+    /// (SeBS's time to first byte, pycurl's STARTTRANSFER_TIME).
     /// Throws IOException (or SocketException) when the connection fails; the caller then disposes it. A blocking
     /// exchange is cancelled (or timed out) through <paramref name="ct"/> by closing the connection.
     /// </summary>
@@ -120,17 +123,16 @@ internal sealed class Http11Connection : IDisposable
         using var closeOnCancel = Blocking ? ct.Register(static c => ((Http11Connection)c!).Dispose(), this) : default;
         ConnectTime = Reused ? TimeSpan.Zero : ConnectTime;
         ResponseStarted = false;
+        _clock = clock;
         if (Blocking) _stream.Write(request.Span);
         else await _stream.WriteAsync(request, ct).ConfigureAwait(false);
 
-        var firstByte = TimeSpan.Zero;
         int status;
         string reason;
         ResponseHead head;
         while (true)
         {
             var headerLength = await FillUntilAsync(HeaderEnd, ct).ConfigureAwait(false);
-            if (firstByte == TimeSpan.Zero) firstByte = clock.Elapsed;
             head = ResponseHead.Parse(_buffer.AsSpan(_start, headerLength), out status, out reason);
             _start += headerLength;
             // 100 Continue and 103 Early Hints precede the real response; 101 would switch protocols, which a POST never asks for.
@@ -149,7 +151,7 @@ internal sealed class Http11Connection : IDisposable
             CanReuse = false;
             bodyLength = await ReadToEndAsync(ct).ConfigureAwait(false);
         }
-        return new InvocationResponse(status, reason, _body.AsMemory(0, bodyLength), firstByte);
+        return new InvocationResponse(status, reason, _body.AsMemory(0, bodyLength), _firstByte);
     }
 
     /// <summary>Receives until the unread bytes contain <paramref name="marker"/>; returns the length up to and including it.</summary>
@@ -183,7 +185,11 @@ internal sealed class Http11Connection : IDisposable
             ? _stream.Read(_buffer, _end, _buffer.Length - _end)
             : await _stream.ReadAsync(_buffer.AsMemory(_end), ct).ConfigureAwait(false);
         _end += n;
-        if (n > 0) ResponseStarted = true;
+        if (n > 0 && !ResponseStarted)
+        {
+            ResponseStarted = true;
+            _firstByte = _clock.Elapsed;
+        }
         return n;
     }
 

@@ -47,32 +47,27 @@ internal sealed class HandOffWriter<T> : ChannelWriter<T>
         return true;
     }
 
+    // The event is not disposed: a writer racing the completion may still set it, and a slim event holds no handle
+    // until a wait needs one.
     private void Deliver()
     {
-        try
+        while (true)
         {
-            while (true)
+            while (!_items.IsEmpty)
             {
-                while (!_items.IsEmpty)
-                {
-                    var batch = new List<T>();
-                    while (batch.Count < _maxBatch && _items.TryDequeue(out var item)) batch.Add(item);
-                    _target.TryWrite(batch);
-                }
-                if (_completed && _items.IsEmpty)
-                {
-                    _target.TryComplete(_error);
-                    return;
-                }
-                _signal.Reset();
-                // An item written between the drain and the reset would otherwise wait for the next one.
-                if (!_items.IsEmpty || _completed) continue;
-                _signal.Wait();
+                var batch = new List<T>();
+                while (batch.Count < _maxBatch && _items.TryDequeue(out var item)) batch.Add(item);
+                _target.TryWrite(batch);
             }
-        }
-        finally
-        {
-            _signal.Dispose();
+            if (_completed && _items.IsEmpty)
+            {
+                _target.TryComplete(_error);
+                return;
+            }
+            _signal.Reset();
+            // An item written between the drain and the reset would otherwise wait for the next one.
+            if (!_items.IsEmpty || _completed) continue;
+            _signal.Wait();
         }
     }
 }
