@@ -219,6 +219,18 @@ Describe 'Fault matrix: sessions' {
         $kept = @(Import-SebsResult $c.Journal)
         $kept.Count | Should -Be $r.Count
         $kept | Select-Object -First 2 | ForEach-Object { $_.Failed | Should -BeFalse }
+        # The stand-in cuts the client's connection, but the shared dockerd behind it still finishes a request it had
+        # received (a container being created for the next cold batch), which an engine that went away would not: on a
+        # loaded machine that container appears only after removal has looked. So wait until the set of this cache's
+        # containers has settled, as it has by the time a real engine is reachable again.
+        $before = $null
+        $deadline = (Get-Date).AddSeconds(15)
+        do {
+            Start-Sleep -Milliseconds 500
+            $now = (@(Get-OwnedContainers $c.Cache) | Sort-Object) -join ','
+            $settled = $now -eq $before
+            $before = $now
+        } until ($settled -or (Get-Date) -gt $deadline)
         # With the engine reachable again, removal finds and stops the container the interrupted run left.
         Get-SebsFunction -CachePath $c.Cache | Remove-SebsFunction -CachePath $c.Cache -Force
         @(Get-OwnedContainers $c.Cache) | Should -BeNullOrEmpty
