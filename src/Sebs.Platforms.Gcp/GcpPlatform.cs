@@ -151,9 +151,20 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
     public async Task UpdateConfigurationAsync(SebsFunction function, FunctionConfig config, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
         var current = await _functions.GetAsync(function.Name, ct).ConfigureAwait(false);
-        var deployed = await _functions.UpdateServiceAsync(function.Name, Spec(config, Merge(current, environment)), ct).ConfigureAwait(false);
-        Describe((GcpFunction)function, deployed);
-        await WaitServingAsync((GcpFunction)function, current, ct).ConfigureAwait(false);
+        var spec = Spec(config, Merge(current, environment));
+        // A cache behind the function (it was updated elsewhere) asks for what it already has: that PATCH would make no
+        // revision, and the wait for one would run to the deadline.
+        if (current is not null && CloudFunctionsClient.HasServiceConfig(current, spec))
+        {
+            _context.Log.Verbose($"Cloud Run function {function.Name} already has this configuration; nothing to update.");
+            Describe((GcpFunction)function, current);
+        }
+        else
+        {
+            var deployed = await _functions.UpdateServiceAsync(function.Name, spec, ct).ConfigureAwait(false);
+            Describe((GcpFunction)function, deployed);
+            await WaitServingAsync((GcpFunction)function, current, ct).ConfigureAwait(false);
+        }
         function.Config = config;
     }
 
