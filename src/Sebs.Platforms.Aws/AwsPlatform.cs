@@ -218,12 +218,48 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
         _context.Cache.RemoveFunction(function.Benchmark, Descriptor.Name, function.Language, function.Name);
     }
 
-    /// <summary>SeBS: a new value of the ForceColdStart variable makes Lambda start new sandboxes for the next calls.</summary>
+    /// <summary>
+    /// SeBS: a new value of the ForceColdStart variable makes Lambda start new sandboxes for the next calls. As in SeBS,
+    /// each batch takes the next counter value, but never one the function has already: the value is worked out from
+    /// the configuration read for the merge, above both the counter and the function's own.
+    /// </summary>
     public async Task EnforceColdStartAsync(IReadOnlyList<SebsFunction> functions, CancellationToken ct)
     {
-        var value = Interlocked.Increment(ref _coldStartCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await Task.WhenAll(functions.Select(f => _lambda.UpdateConfigurationAsync(f.Name, null, null,
-            new Dictionary<string, string> { ["ForceColdStart"] = value }, ct))).ConfigureAwait(false);
+        var counter = Volatile.Read(ref _coldStartCounter);
+        await Task.WhenAll(functions.Select(f => _lambda.UpdateConfigurationAsync(f.Name, null, null, current =>
+        {
+            var value = NextColdStartValue(counter, current.TryGetValue(ColdStartVariable, out var v) ? v : null);
+            RaiseColdStartCounter(value);
+            return new Dictionary<string, string> { [ColdStartVariable] = value.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        }, ct))).ConfigureAwait(false);
+    }
+
+    internal const string ColdStartVariable = "ForceColdStart";
+
+    /// <summary>The session's counter: the last ForceColdStart value this session set (tests set it to the value a function has).</summary>
+    internal int ColdStartCounter
+    {
+        get => Volatile.Read(ref _coldStartCounter);
+        set => Volatile.Write(ref _coldStartCounter, value);
+    }
+
+    /// <summary>
+    /// Above both the session's counter and the function's current value. The counter alone can equal the function's
+    /// value (another session, or a random start that meets it): the update would then change nothing, and nothing
+    /// says Lambda starts new sandboxes for an unchanged configuration.
+    /// </summary>
+    internal static int NextColdStartValue(int counter, string? current) =>
+        Math.Max(counter, int.TryParse(current, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0) + 1;
+
+    /// <summary>The next batch starts above every value this one set.</summary>
+    private void RaiseColdStartCounter(int value)
+    {
+        for (var seen = Volatile.Read(ref _coldStartCounter); seen < value;)
+        {
+            var was = Interlocked.CompareExchange(ref _coldStartCounter, value, seen);
+            if (was == seen) return;
+            seen = was;
+        }
     }
 
     /// <summary>

@@ -71,18 +71,28 @@ public sealed class LambdaClient(AwsApiClient api, ISebsLog log)
     }
 
     /// <summary>Memory, timeout and environment; the variables given are merged into the function's own (SeBS §4.4).</summary>
-    public async Task UpdateConfigurationAsync(string name, int? memoryMB, int? timeoutSeconds, IReadOnlyDictionary<string, string>? environment, CancellationToken ct)
+    public Task UpdateConfigurationAsync(string name, int? memoryMB, int? timeoutSeconds, IReadOnlyDictionary<string, string>? environment, CancellationToken ct) =>
+        UpdateConfigurationCoreAsync(name, memoryMB, timeoutSeconds, environment is null ? null : _ => environment, ct);
+
+    /// <summary>The same, with the variables to set worked out from the ones the function has now (read once, for both).</summary>
+    public Task UpdateConfigurationAsync(string name, int? memoryMB, int? timeoutSeconds,
+        Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>> environmentFor, CancellationToken ct) =>
+        UpdateConfigurationCoreAsync(name, memoryMB, timeoutSeconds, environmentFor, ct);
+
+    private async Task UpdateConfigurationCoreAsync(string name, int? memoryMB, int? timeoutSeconds,
+        Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>>? environmentFor, CancellationToken ct)
     {
         var body = new JsonObject();
         if (memoryMB is { } m) body["MemorySize"] = m;
         if (timeoutSeconds is { } t) body["Timeout"] = t;
-        if (environment is not null)
+        if (environmentFor is not null)
         {
-            var current = await GetConfigurationAsync(name, ct).ConfigureAwait(false);
-            var merged = new Dictionary<string, string>();
-            if (current?["Environment"]?["Variables"] is JsonObject vars)
-                foreach (var (k, v) in vars) merged[k] = v?.GetValue<string>() ?? "";
-            foreach (var (k, v) in environment) merged[k] = v;
+            var configuration = await GetConfigurationAsync(name, ct).ConfigureAwait(false);
+            var current = new Dictionary<string, string>();
+            if (configuration?["Environment"]?["Variables"] is JsonObject vars)
+                foreach (var (k, v) in vars) current[k] = v?.GetValue<string>() ?? "";
+            var merged = new Dictionary<string, string>(current);
+            foreach (var (k, v) in environmentFor(current)) merged[k] = v;
             body["Environment"] = new JsonObject { ["Variables"] = ToJson(merged) };
         }
         await api.RestAsync(Service, "UpdateFunctionConfiguration", HttpMethod.Put, Fn(name) + "/configuration", body, ct).ConfigureAwait(false);

@@ -68,6 +68,29 @@ public sealed class CloudFunctionsClient(GoogleApi api, GoogleApi upload, GcpSet
         PatchAsync(functionId, new JsonObject { ["serviceConfig"] = new JsonObject { ["environmentVariables"] = Env(environment) } },
             "serviceConfig.environmentVariables", $"changing the environment of {functionId}", ct);
 
+    /// <summary>
+    /// Whether the function already has every service field a PATCH with this spec would set: then the PATCH would
+    /// change nothing and Cloud Run would make no revision to wait for. Google's JSON leaves out fields at their
+    /// default (0, false, ""), so a missing field matches a default value; any other difference counts as a change.
+    /// </summary>
+    public static bool HasServiceConfig(JsonObject function, GcpFunctionSpec spec)
+    {
+        var have = function["serviceConfig"] as JsonObject ?? new JsonObject();
+        foreach (var (key, want) in ServiceConfig(spec))
+            if (have[key] is { } value ? !JsonNode.DeepEquals(value, want) : !IsDefault(want)) return false;
+        return true;
+    }
+
+    private static bool IsDefault(JsonNode? value) => value switch
+    {
+        null => true,
+        JsonObject o => o.Count == 0,
+        JsonValue v when v.TryGetValue<int>(out var i) => i == 0,
+        JsonValue v when v.TryGetValue<bool>(out var b) => !b,
+        JsonValue v when v.TryGetValue<string>(out var t) => t.Length == 0,
+        _ => false,
+    };
+
     private const string ServiceMask = "serviceConfig.availableMemory,serviceConfig.availableCpu,serviceConfig.timeoutSeconds," +
         "serviceConfig.maxInstanceRequestConcurrency,serviceConfig.minInstanceCount,serviceConfig.maxInstanceCount," +
         "serviceConfig.environmentVariables,serviceConfig.ingressSettings,serviceConfig.allTrafficOnLatestRevision";

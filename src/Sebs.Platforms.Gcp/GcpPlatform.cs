@@ -151,9 +151,20 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
     public async Task UpdateConfigurationAsync(SebsFunction function, FunctionConfig config, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
         var current = await _functions.GetAsync(function.Name, ct).ConfigureAwait(false);
-        var deployed = await _functions.UpdateServiceAsync(function.Name, Spec(config, Merge(current, environment)), ct).ConfigureAwait(false);
-        Describe((GcpFunction)function, deployed);
-        await WaitServingAsync((GcpFunction)function, current, ct).ConfigureAwait(false);
+        var spec = Spec(config, Merge(current, environment));
+        // A cache behind the function (it was updated elsewhere) asks for what it already has: that PATCH would make no
+        // revision, and the wait for one would run to the deadline.
+        if (current is not null && CloudFunctionsClient.HasServiceConfig(current, spec))
+        {
+            _context.Log.Verbose($"Cloud Run function {function.Name} already has this configuration; nothing to update.");
+            Describe((GcpFunction)function, current);
+        }
+        else
+        {
+            var deployed = await _functions.UpdateServiceAsync(function.Name, spec, ct).ConfigureAwait(false);
+            Describe((GcpFunction)function, deployed);
+            await WaitServingAsync((GcpFunction)function, current, ct).ConfigureAwait(false);
+        }
         function.Config = config;
     }
 
@@ -173,16 +184,43 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
     /// </summary>
     public async Task EnforceColdStartAsync(IReadOnlyList<SebsFunction> functions, CancellationToken ct)
     {
-        var value = Interlocked.Increment(ref _coldStartCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var counter = Volatile.Read(ref _coldStartCounter);
         await Task.WhenAll(functions.Select(async f =>
         {
             var gcp = (GcpFunction)f;
             var current = await _functions.GetAsync(f.Name, ct).ConfigureAwait(false)
                 ?? throw new SebsException(SebsErrorIds.FunctionNotFound, SebsErrorKind.ObjectNotFound, $"Cloud Run function {f.Name} does not exist.", target: f.Name);
-            var deployed = await _functions.UpdateEnvironmentAsync(f.Name, Merge(current, new Dictionary<string, string> { ["cold_start"] = value }), ct).ConfigureAwait(false);
+            // The value comes from the function fetched for the merge: an unchanged environment makes no new revision to wait for.
+            var value = NextColdStartValue(counter, current["serviceConfig"]?["environmentVariables"]?[ColdStartVariable]?.ToString());
+            RaiseColdStartCounter(value);
+            var deployed = await _functions.UpdateEnvironmentAsync(f.Name, Merge(current, new Dictionary<string, string>
+            {
+                [ColdStartVariable] = value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }), ct).ConfigureAwait(false);
             Describe(gcp, deployed);
             await WaitServingAsync(gcp, current, ct).ConfigureAwait(false);
         })).ConfigureAwait(false);
+    }
+
+    internal const string ColdStartVariable = "cold_start";
+
+    /// <summary>
+    /// SeBS takes the next counter value per batch; here it is also above the function's own value, which the counter
+    /// can equal (another session, or a random start that meets it). Cloud Run makes revisions from configuration
+    /// changes, so the same value would leave the old revision serving and the wait would run to the deadline.
+    /// </summary>
+    internal static int NextColdStartValue(int counter, string? current) =>
+        Math.Max(counter, int.TryParse(current, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0) + 1;
+
+    /// <summary>The next batch starts above every value this one set.</summary>
+    private void RaiseColdStartCounter(int value)
+    {
+        for (var seen = Volatile.Read(ref _coldStartCounter); seen < value;)
+        {
+            var was = Interlocked.CompareExchange(ref _coldStartCounter, value, seen);
+            if (was == seen) return;
+            seen = was;
+        }
     }
 
     public IFunctionTrigger GetTrigger(SebsFunction function, TriggerType type) => type switch

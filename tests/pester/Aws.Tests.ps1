@@ -116,6 +116,31 @@ Describe 'AWS Lambda platform' {
         (Get-FakeFunctions | Where-Object name -eq 'sebs_pester01_010_python_3_14_x64').env.ForceColdStart | Should -Not -BeNullOrEmpty
     }
 
+    It '-ColdStart on a function that already has the session''s next ForceColdStart value sets one above it' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $name = 'sebs_pester01_010_python_3_14_x64'
+        $r = @(Invoke-SebsBenchmark 010.sleep -Platform Aws -ConfigPath $cfg -CachePath $cache -Trigger Library -Repetitions 1 -ColdStart -Payload @{ sleep = 0 })
+        $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
+        # The session's counter is now the function's value; the next batch would take one more, which the function gets
+        # first (UpdateFunctionConfiguration replaces all variables, so the others go with it).
+        $variables = (Get-FakeFunctions | Where-Object name -eq $name).env
+        $last = [int]$variables.ForceColdStart
+        $variables.ForceColdStart = "$($last + 1)"
+        $answer = & $python (Join-Path $PSScriptRoot '../infra/fake-aws/awscall.py') --endpoint $fake.Url --service lambda --method PUT `
+            --path "/2015-03-31/functions/$name/configuration" --access-key $key --secret-key $secret `
+            --body (@{ Environment = @{ Variables = $variables } } | ConvertTo-Json -Depth 5 -Compress) | ConvertFrom-Json
+        $answer.status | Should -Be 200 -Because $answer.body
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while ((Get-FakeFunctions | Where-Object name -eq $name).lastUpdateStatus -ne 'Successful' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        # A warm sandbox, so the cold start below is the one the forced update makes.
+        $warm = @(Invoke-SebsBenchmark 010.sleep -Platform Aws -ConfigPath $cfg -CachePath $cache -Trigger Library -Repetitions 2 -Payload @{ sleep = 0 })
+        $warm[1].IsCold | Should -BeFalse
+        $r = @(Invoke-SebsBenchmark 010.sleep -Platform Aws -ConfigPath $cfg -CachePath $cache -Trigger Library -Repetitions 1 -ColdStart -Payload @{ sleep = 0 })
+        $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
+        $r[0].IsCold | Should -BeTrue
+        (Get-FakeFunctions | Where-Object name -eq $name).env.ForceColdStart | Should -Be "$($last + 2)"
+    }
+
     It 'reuses the deployed function, and Update-SebsFunction changes its memory' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
         $name = 'sebs_pester01_010_python_3_14_x64'

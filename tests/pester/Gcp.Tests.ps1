@@ -19,6 +19,19 @@ BeforeAll {
     $script:python = if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { 'python3' }
     $script:log = Join-Path $root 'fake-gcp.log'
     function Get-Fn([string]$Name) { Get-FakeGcpFunctions -Fake $fake | Where-Object name -eq $Name }
+    # Sets a function's variables through the Cloud Functions API (as another session or a person would) and waits
+    # until the update is done and the function's revision serves.
+    function Set-FnEnvironment([string]$Name, $Variables) {
+        $token = (Invoke-RestMethod "$($fake.Url)/computeMetadata/v1/instance/service-accounts/default/token" -Headers @{ 'Metadata-Flavor' = 'Google' }).access_token
+        $auth = @{ Authorization = "Bearer $token" }
+        $op = Invoke-RestMethod -Method Patch "$($fake.Url)/v2/projects/sebs-test/locations/europe-west1/functions/${Name}?updateMask=serviceConfig.environmentVariables" `
+            -Headers $auth -ContentType 'application/json' -Body (@{ serviceConfig = @{ environmentVariables = $Variables } } | ConvertTo-Json -Depth 5)
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (-not (Invoke-RestMethod "$($fake.Url)/v2/$($op.name)" -Headers $auth).done -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        while (($f = Get-Fn $Name).servingRevision -ne $f.revision -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        $f.state | Should -Be 'ACTIVE'
+        $f.servingRevision | Should -Be $f.revision
+    }
 }
 
 AfterAll {
@@ -79,6 +92,41 @@ Describe 'Google Cloud Run functions platform' {
         $deployed.env.cold_start | Should -Not -BeNullOrEmpty
         $deployed.servingRevision | Should -Be $deployed.revision
         Get-Content $log -Raw | Should -Match 'PATCH /v2/projects/sebs-test/locations/europe-west1/functions/sebs-pester01-010-python-3-12 200'
+    }
+
+    It 'the fake, as Cloud Run, makes no new revision for an update that changes nothing' {
+        $name = 'sebs-pester01-010-python-3-12'
+        $before = Get-Fn $name
+        Set-FnEnvironment $name $before.env
+        $after = Get-Fn $name
+        $after.revision | Should -Be $before.revision
+        $after.servingRevision | Should -Be $before.revision
+    }
+
+    It '-ColdStart on a function that already has the session''s next cold_start value sets one above it, and a new revision serves' {
+        $name = 'sebs-pester01-010-python-3-12'
+        # A session of its own, whose deadline ends the wait soon should no new revision come (by default it is 10 min).
+        $quick = New-GcpTestConfig -Fake $fake
+        $json = Get-Content $quick -Raw | ConvertFrom-Json -AsHashtable
+        $json.deployment.gcp.'deploy-timeout' = 60
+        $json | ConvertTo-Json -Depth 8 | Set-Content $quick
+        $r = @(Invoke-SebsBenchmark 010.sleep -Platform Gcp -ConfigPath $quick -CachePath $cache -Repetitions 1 -ColdStart -Payload @{ sleep = 0 })
+        $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
+        # The session's counter is now the function's value; the next batch would take one more, which the function gets first.
+        $variables = (Get-Fn $name).env
+        $last = [int]$variables.cold_start
+        $variables.cold_start = "$($last + 1)"
+        Set-FnEnvironment $name $variables
+        $held = Get-Fn $name
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $r = @(Invoke-SebsBenchmark 010.sleep -Platform Gcp -ConfigPath $quick -CachePath $cache -Repetitions 1 -ColdStart -Payload @{ sleep = 0 })
+        $r[0].Failed | Should -BeFalse -Because $r[0].ErrorMessage
+        $r[0].IsCold | Should -BeTrue
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 30 -Because 'the new revision serves within seconds against the fake'
+        $after = Get-Fn $name
+        $after.env.cold_start | Should -Be "$($last + 2)"
+        $after.revision | Should -Not -Be $held.revision
+        $after.servingRevision | Should -Be $after.revision
     }
 
     It 'Update-SebsFunction patches the memory only (updateMask), keeping the environment' {

@@ -660,13 +660,35 @@ class Fake:
         self._validate(updated)
         build = not mask or any(p.startswith("buildConfig") for p in mask)
         with self.lock:
+            # Cloud Run makes a revision for a changed configuration only: an update that changes nothing (no build,
+            # the same service configuration) completes and leaves the serving revision as it is.
+            revise = build or self._settings(updated) != self._settings(fn)
             for key in ("buildConfig", "serviceConfig", "labels", "description"):
                 if key in updated:
                     fn[key] = updated[key]
             fn["state"] = "DEPLOYING"
             fn["_busy"] = True
         parent = name.rsplit("/functions/", 1)[0]
-        return self.operation(parent, "update", name, lambda: self._deploy(name, build))
+        return self.operation(parent, "update", name, (lambda: self._deploy(name, build)) if revise else (lambda: self._settle(name)))
+
+    @staticmethod
+    def _settings(fn):
+        """What a revision is made from: the function's fields without those the deployment fills in."""
+        out = {k: json.loads(json.dumps(fn.get(k))) for k in ("buildConfig", "serviceConfig", "labels", "description")}
+        for k in ("service", "revision", "uri"):
+            (out["serviceConfig"] or {}).pop(k, None)
+        return out
+
+    def _settle(self, name):
+        """The end of an update that made no revision: the function is ACTIVE again on the revision it had."""
+        with self.lock:
+            fn = self.functions[name]
+            fn["state"] = "ACTIVE"
+            fn["updateTime"] = rfc3339()
+            fn["_busy"] = False
+            out = json.loads(json.dumps({k: v for k, v in fn.items() if not k.startswith("_")}))
+        out["@type"] = "type.googleapis.com/google.cloud.functions.v2.Function"
+        return out
 
     def delete_function(self, name):
         with self.lock:
