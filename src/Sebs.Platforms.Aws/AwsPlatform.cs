@@ -32,7 +32,7 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<FunctionUrlTrigger>> _urlTriggers = new();
     private string? _roleArn;
     // SeBS starts the counter at a random value so two sessions do not set the same ForceColdStart value.
-    private int _coldStartCounter = Random.Shared.Next(100);
+    private readonly ColdStartCounter _coldStarts = new(Random.Shared.Next(100));
 
     public AwsPlatform(PlatformContext context, HttpMessageHandler? handler = null)
     {
@@ -225,11 +225,10 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     /// </summary>
     public async Task EnforceColdStartAsync(IReadOnlyList<SebsFunction> functions, CancellationToken ct)
     {
-        var counter = Volatile.Read(ref _coldStartCounter);
+        var floor = _coldStarts.Last;
         await Task.WhenAll(functions.Select(f => _lambda.UpdateConfigurationAsync(f.Name, null, null, current =>
         {
-            var value = NextColdStartValue(counter, current.TryGetValue(ColdStartVariable, out var v) ? v : null);
-            RaiseColdStartCounter(value);
+            var value = _coldStarts.Next(floor, current.TryGetValue(ColdStartVariable, out var v) ? v : null);
             return new Dictionary<string, string> { [ColdStartVariable] = value.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         }, ct))).ConfigureAwait(false);
     }
@@ -239,27 +238,8 @@ public sealed class AwsPlatform : IPlatform, INoSqlPlatform
     /// <summary>The session's counter: the last ForceColdStart value this session set (tests set it to the value a function has).</summary>
     internal int ColdStartCounter
     {
-        get => Volatile.Read(ref _coldStartCounter);
-        set => Volatile.Write(ref _coldStartCounter, value);
-    }
-
-    /// <summary>
-    /// Above both the session's counter and the function's current value. The counter alone can equal the function's
-    /// value (another session, or a random start that meets it): the update would then change nothing, and nothing
-    /// says Lambda starts new sandboxes for an unchanged configuration.
-    /// </summary>
-    internal static int NextColdStartValue(int counter, string? current) =>
-        Math.Max(counter, int.TryParse(current, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0) + 1;
-
-    /// <summary>The next batch starts above every value this one set.</summary>
-    private void RaiseColdStartCounter(int value)
-    {
-        for (var seen = Volatile.Read(ref _coldStartCounter); seen < value;)
-        {
-            var was = Interlocked.CompareExchange(ref _coldStartCounter, value, seen);
-            if (was == seen) return;
-            seen = was;
-        }
+        get => _coldStarts.Last;
+        set => _coldStarts.Last = value;
     }
 
     /// <summary>

@@ -326,7 +326,8 @@ public sealed class AzurePlatform : IPlatform, INoSqlPlatform
             // The new value is worked out from the one the app has: only a changed setting recycles it.
             await _resources.MergeAppSettingsAsync(f.SiteId!, current =>
             {
-                f.ColdStartCounter = NextColdStartCounter(f.ColdStartCounter, current);
+                // The cached counter can be behind the app (it is saved at deployment, and other sessions change the app too).
+                f.ColdStartCounter = ColdStartCounter.After(f.ColdStartCounter, current.TryGetValue(ColdStartSetting, out var live) ? live : null);
                 return new Dictionary<string, string>
                 {
                     [ColdStartSetting] = f.ColdStartCounter.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -346,18 +347,6 @@ public sealed class AzurePlatform : IPlatform, INoSqlPlatform
     }
 
     internal const string ColdStartSetting = "ForceColdStart";
-
-    /// <summary>
-    /// A ForceColdStart value the app does not have: above both the app's current value and this function's counter.
-    /// The cached counter alone can be behind the app (it is saved at deployment, before the run changes it, and other
-    /// sessions change the app too); a value the app already has changes nothing, so nothing would restart.
-    /// </summary>
-    internal static int NextColdStartCounter(int counter, IReadOnlyDictionary<string, string> settings)
-    {
-        var live = settings.TryGetValue(ColdStartSetting, out var value)
-            && int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
-        return Math.Max(counter, live) + 1;
-    }
 
     /// <summary>https://{app}.azurewebsites.net/ from https://{app}.azurewebsites.net/api/handler.</summary>
     internal static string HostUrl(string invokeUrl)

@@ -27,7 +27,7 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
     private readonly DatastoreNoSqlStorage _noSql;
     private readonly ConcurrentDictionary<string, Lazy<FunctionUrlTrigger>> _triggers = new();
     // SeBS starts its cold-start counter anywhere, so two sessions do not set the same value.
-    private int _coldStartCounter = Random.Shared.Next(100);
+    private readonly ColdStartCounter _coldStarts = new(Random.Shared.Next(100));
 
     public GcpPlatform(PlatformContext context, HttpMessageHandler? handler = null)
     {
@@ -184,15 +184,14 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
     /// </summary>
     public async Task EnforceColdStartAsync(IReadOnlyList<SebsFunction> functions, CancellationToken ct)
     {
-        var counter = Volatile.Read(ref _coldStartCounter);
+        var floor = _coldStarts.Last;
         await Task.WhenAll(functions.Select(async f =>
         {
             var gcp = (GcpFunction)f;
             var current = await _functions.GetAsync(f.Name, ct).ConfigureAwait(false)
                 ?? throw new SebsException(SebsErrorIds.FunctionNotFound, SebsErrorKind.ObjectNotFound, $"Cloud Run function {f.Name} does not exist.", target: f.Name);
             // The value comes from the function fetched for the merge: an unchanged environment makes no new revision to wait for.
-            var value = NextColdStartValue(counter, current["serviceConfig"]?["environmentVariables"]?[ColdStartVariable]?.ToString());
-            RaiseColdStartCounter(value);
+            var value = _coldStarts.Next(floor, current["serviceConfig"]?["environmentVariables"]?[ColdStartVariable]?.ToString());
             var deployed = await _functions.UpdateEnvironmentAsync(f.Name, Merge(current, new Dictionary<string, string>
             {
                 [ColdStartVariable] = value.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -203,25 +202,6 @@ public sealed class GcpPlatform : IPlatform, INoSqlPlatform
     }
 
     internal const string ColdStartVariable = "cold_start";
-
-    /// <summary>
-    /// SeBS takes the next counter value per batch; here it is also above the function's own value, which the counter
-    /// can equal (another session, or a random start that meets it). Cloud Run makes revisions from configuration
-    /// changes, so the same value would leave the old revision serving and the wait would run to the deadline.
-    /// </summary>
-    internal static int NextColdStartValue(int counter, string? current) =>
-        Math.Max(counter, int.TryParse(current, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0) + 1;
-
-    /// <summary>The next batch starts above every value this one set.</summary>
-    private void RaiseColdStartCounter(int value)
-    {
-        for (var seen = Volatile.Read(ref _coldStartCounter); seen < value;)
-        {
-            var was = Interlocked.CompareExchange(ref _coldStartCounter, value, seen);
-            if (was == seen) return;
-            seen = was;
-        }
-    }
 
     public IFunctionTrigger GetTrigger(SebsFunction function, TriggerType type) => type switch
     {

@@ -54,15 +54,6 @@ public class AwsColdStartTests
         Endpoints = new Dictionary<string, Uri> { ["lambda"] = new("http://lambda.test/") },
     };
 
-    [Theory]
-    [InlineData(41, "42", 43)]              // the function already has the value the counter would give
-    [InlineData(41, "100", 101)]            // another session went further
-    [InlineData(41, "7", 42)]               // the counter is ahead: SeBS's next value
-    [InlineData(41, null, 42)]
-    [InlineData(41, "not-a-number", 42)]
-    public void The_next_ForceColdStart_value_is_above_the_counter_and_the_functions_own(int counter, string? current, int next) =>
-        Assert.Equal(next, AwsPlatform.NextColdStartValue(counter, current));
-
     [Fact]
     public async Task A_configuration_update_works_its_variables_out_from_the_ones_read_for_the_merge()
     {
