@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using Sebs.Core;
 using Sebs.Core.Diagnostics;
+using Sebs.Core.Running;
 
 namespace Sebs.Cmdlets.Infrastructure;
 
@@ -12,7 +12,7 @@ namespace Sebs.Cmdlets.Infrastructure;
 public abstract class SebsCmdlet : PSCmdlet
 {
     private CancellationTokenSource? _cts;
-    private PipelinePump? _queue;
+    private HandOffQueue<Action>? _queue;
 
     protected CancellationToken CancellationToken => (_cts ??= new CancellationTokenSource()).Token;
 
@@ -34,7 +34,7 @@ public abstract class SebsCmdlet : PSCmdlet
     /// </summary>
     protected void RunAsync(Func<PipelineQueue, CancellationToken, Task> work)
     {
-        using var queue = new PipelinePump();
+        var queue = new HandOffQueue<Action>();
         _queue = queue;
         var sink = new PipelineQueue(queue, this);
         var token = CancellationToken;
@@ -47,8 +47,8 @@ public abstract class SebsCmdlet : PSCmdlet
         });
         try
         {
-            foreach (var action in queue.GetConsumingEnumerable())
-                action();
+            foreach (var batch in queue.GetConsumingBatches())
+                foreach (var action in batch) action();
         }
         catch (InvalidOperationException) when (queue.IsAddingCompleted) { }
         finally { _queue = null; }
@@ -135,21 +135,18 @@ public interface IRunSink : ISebsLog, IProgress<SebsProgress>
 /// <summary>What async Core work may send to the pipeline; thread-safe, emitted in order on the pipeline thread.</summary>
 public sealed class PipelineQueue : IRunSink
 {
-    private readonly PipelinePump _queue;
+    private readonly HandOffQueue<Action> _queue;
     private readonly Cmdlet _cmdlet;
     private readonly Dictionary<string, int> _activityIds = new();
 
-    internal PipelineQueue(PipelinePump queue, Cmdlet cmdlet)
+    internal PipelineQueue(HandOffQueue<Action> queue, Cmdlet cmdlet)
     {
         _queue = queue;
         _cmdlet = cmdlet;
     }
 
-    private void Post(Action action)
-    {
-        try { _queue.Add(action); }
-        catch (InvalidOperationException) { /* the pipeline stopped; late output is dropped, results are already on disk */ }
-    }
+    // Once the pipeline has stopped, late output is dropped: results are already on disk.
+    private void Post(Action action) => _queue.TryAdd(action);
 
     public void WriteObject(object value) => Post(() => _cmdlet.WriteObject(value));
     public void WriteError(ErrorRecord record) => Post(() => _cmdlet.WriteError(record));

@@ -138,12 +138,11 @@ public sealed class HttpTrigger : IFunctionTrigger, IDisposable
                 head.Append(header.Key).Append(": ").AppendJoin(", ", header.Value).Append("\r\n");
             }
         }
-        head.Append("Content-Length: ").Append(body.Length).Append("\r\n\r\n");
-        var extra = Encoding.ASCII.GetByteCount(head.ToString());
-        var request = new byte[_head.Length + extra + body.Length];
+        var rest = head.Append("Content-Length: ").Append(body.Length).Append("\r\n\r\n").ToString();
+        var request = new byte[_head.Length + rest.Length + body.Length];   // header text is ASCII: a byte per char
         _head.CopyTo(request, 0);
-        Encoding.ASCII.GetBytes(head.ToString(), request.AsSpan(_head.Length));
-        body.CopyTo(request, _head.Length + extra);
+        Encoding.ASCII.GetBytes(rest, request.AsSpan(_head.Length));
+        body.CopyTo(request, _head.Length + rest.Length);
         return request;
     }
 
