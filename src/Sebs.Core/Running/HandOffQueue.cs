@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Sebs.Core.Running;
 
@@ -36,17 +37,31 @@ public sealed class HandOffQueue<T>
     /// Everything added, in order, as batches of what had gathered (at most <paramref name="maxBatch"/> each), until
     /// adding is complete and the queue is empty. One reader thread only.
     /// </summary>
-    public IEnumerable<IReadOnlyList<T>> GetConsumingBatches(int maxBatch = int.MaxValue)
+    /// <param name="gather">
+    /// While items keep coming, at most one batch per this interval: when the previous batch emptied the queue less than
+    /// this long ago, the reader sleeps out the rest and takes everything that came meanwhile. An item after a quiet spell
+    /// is taken at once, and a backlog without a pause. Waking the reader per item cost two thread switches per result
+    /// at high rates (issue 15: batches of 1.1 results on average at 5,000 results a second).
+    /// </param>
+    public IEnumerable<IReadOnlyList<T>> GetConsumingBatches(int maxBatch = int.MaxValue, TimeSpan gather = default)
     {
+        var lastBatch = 0L;
+        var drained = false;
         while (true)
         {
-            while (!_items.IsEmpty)
+            if (!_items.IsEmpty)
             {
+                var wait = gather - Stopwatch.GetElapsedTime(lastBatch);
+                // Sleeping with the event set: adders meanwhile pay no system call.
+                if (drained && !_completed && wait > TimeSpan.Zero) Thread.Sleep((int)Math.Ceiling(wait.TotalMilliseconds));
                 var batch = new List<T>();
                 while (batch.Count < maxBatch && _items.TryDequeue(out var item)) batch.Add(item);
+                lastBatch = Stopwatch.GetTimestamp();
+                drained = batch.Count < maxBatch;
                 yield return batch;
+                continue;
             }
-            if (_completed && _items.IsEmpty) yield break;
+            if (_completed) yield break;
             _signal.Reset();
             // An item added between the drain and the reset would otherwise wait for the next one.
             if (!_items.IsEmpty || _completed) continue;

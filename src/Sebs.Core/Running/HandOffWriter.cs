@@ -11,6 +11,9 @@ namespace Sebs.Core.Running;
 /// </summary>
 internal sealed class HandOffWriter<T> : ChannelWriter<T>
 {
+    /// <summary>At high rates, one batch a millisecond at most (see <see cref="HandOffQueue{T}.GetConsumingBatches"/>).</summary>
+    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(1);
+
     private readonly ChannelWriter<IReadOnlyList<T>> _target;
     private readonly int _maxBatch;
     private readonly HandOffQueue<T> _items = new();
@@ -39,7 +42,7 @@ internal sealed class HandOffWriter<T> : ChannelWriter<T>
 
     private void Deliver()
     {
-        foreach (var batch in _items.GetConsumingBatches(_maxBatch)) _target.TryWrite(batch);
+        foreach (var batch in _items.GetConsumingBatches(_maxBatch, Gather)) _target.TryWrite(batch);
         _target.TryComplete(_error);
     }
 }
