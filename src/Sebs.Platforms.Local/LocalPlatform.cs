@@ -495,8 +495,10 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
         _instances.TryGetValue(function.Name, out var live) ? live.Instance.Url : function.Url
             ?? throw new SebsException(SebsErrorIds.FunctionNotFound, SebsErrorKind.ObjectNotFound, $"Function {function.Name} is not running.");
 
-    internal MemorySample? Memory(SebsFunction function) =>
-        _instances.TryGetValue(function.Name, out var live) ? live.Host.ReadMemory(live.Instance) : null;
+    /// <summary>The memory of the function's running sandbox now, and when that sandbox started; null when none runs or it cannot be read.</summary>
+    internal (MemorySample Sample, DateTime Started)? Memory(SebsFunction function) =>
+        _instances.TryGetValue(function.Name, out var live) && live.Host.ReadMemory(live.Instance) is { } sample
+            ? (sample, live.Instance.Started) : null;
 
     public Task<RunImage> BuildRunImageAsync(string language, string version, bool offline, bool force, CancellationToken ct) =>
         new RunImageBuilder(_context.ModuleRoot, Docker).BuildAsync(LanguageRuntimes.NormalizeLanguage(language), version, offline, force, ct);
@@ -532,14 +534,18 @@ public sealed class LocalPlatform : IPlatform, IMemoryStatisticsSource, IRunImag
     }
 }
 
-/// <summary>The HTTP trigger of a local function; follows the sandbox across restarts and attaches its memory.</summary>
-internal sealed class LocalTrigger : IFunctionTrigger, IDisposable
+/// <summary>
+/// The HTTP trigger of a local function; follows the sandbox across restarts and attaches its memory, read once per batch
+/// of results when the caller streams batches.
+/// </summary>
+internal sealed class LocalTrigger : IBatchCompletingTrigger, IDisposable
 {
     private readonly LocalPlatform _platform;
     private readonly SebsFunction _function;
+    private HttpTrigger? _http;
+    private string? _httpUrl;
 
     public SebsFunction Function => _function;
-    private HttpTrigger? _http;
 
     public LocalTrigger(LocalPlatform platform, SebsFunction function)
     {
@@ -551,16 +557,22 @@ internal sealed class LocalTrigger : IFunctionTrigger, IDisposable
 
     public async Task<ExecutionResult> InvokeAsync(JsonObject payload, CancellationToken ct)
     {
+        var result = await InvokeForBatchAsync(payload, ct).ConfigureAwait(false);
+        CompleteBatch(new[] { result });
+        return result;
+    }
+
+    public async Task<ExecutionResult> InvokeForBatchAsync(JsonObject payload, CancellationToken ct)
+    {
         var url = _platform.CurrentUrl(_function);
         var http = _http;
-        if (http is null || http.Url != new Uri(url).ToString() || http.Timeout != TimeSpan.FromSeconds(_function.TimeoutSeconds))
+        if (http is null || _httpUrl != url || http.Timeout != TimeSpan.FromSeconds(_function.TimeoutSeconds))
         {
             http?.Dispose();
             _http = http = new HttpTrigger(url, TimeSpan.FromSeconds(_function.TimeoutSeconds), () => new ExecutionResult());
+            _httpUrl = url;
         }
         var result = await http.InvokeAsync(payload, ct).ConfigureAwait(false);
-        if (_platform.Memory(_function) is { } m)
-            result.Stats.MemoryUsedMB = Math.Round(m.PeakMB ?? m.CurrentMB, 2);
         result.Billing.MemoryMB = _function.MemoryMB;
         if (_function is LocalFunction local)
         {
@@ -569,6 +581,19 @@ internal sealed class LocalTrigger : IFunctionTrigger, IDisposable
             result.MemoryLimitEnforced = local.Sandbox == "docker";
         }
         return result;
+    }
+
+    /// <summary>
+    /// One reading of the sandbox's memory, taken after every invocation of the batch ended, for all of them: the peak is
+    /// the sandbox's own high-water mark, so it already takes in whatever ran beside an invocation. A result whose
+    /// sandbox was restarted since (a recovery) gets none: the reading is of another process.
+    /// </summary>
+    public void CompleteBatch(IReadOnlyList<ExecutionResult> results)
+    {
+        if (_platform.Memory(_function) is not var (sample, started)) return;
+        var mb = Math.Round(sample.PeakMB ?? sample.CurrentMB, 2);
+        foreach (var r in results)
+            if (r.Times.ClientBegin >= started) r.Stats.MemoryUsedMB = mb;
     }
 
     public void Dispose() => _http?.Dispose();

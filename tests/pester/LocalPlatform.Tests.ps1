@@ -72,8 +72,15 @@ Describe 'Invoke-SebsBenchmark on the local platform (<_> sandbox)' -ForEach $sa
     It 'gives a fresh sandbox for every invocation with -ColdStart' {
         $r = Invoke-SebsBenchmark 010.sleep -Language python -Repetitions 2 -ColdStart -Payload @{ sleep = 0 } -Sandbox $sandbox -CachePath $sbCache
         Assert-Run $r 2
-        $r | ForEach-Object { $_.IsCold | Should -BeTrue }
+        $r | ForEach-Object { $_.IsCold | Should -BeTrue; $_.MemoryMB | Should -BeGreaterThan 1 }
         ($r.ContainerId | Select-Object -Unique) | Should -HaveCount 2
+    }
+
+    It 'gives every result of a concurrent window its sandbox''s memory, read once per delivered batch' {
+        $r = @(Invoke-SebsBenchmark 010.sleep -Language python -Repetitions 300 -Concurrency 20 -Payload @{ sleep = 0 } -Sandbox $sandbox -CachePath $sbCache)
+        Assert-Run $r 300
+        ($r | Where-Object { -not ($_.MemoryMB -gt 1) }) | Should -BeNullOrEmpty
+        ($r.Invocation | Sort-Object) | Should -Be (0..299)
     }
 
     It 'uploads input through the <_> storage and the function reads and writes it' -ForEach @('folder', 's3') {

@@ -140,6 +140,8 @@ public sealed class BenchmarkRunner
     {
         const string activity = "Invoke-SebsBenchmark";
         var trigger = _platform.GetTrigger(function, request.Trigger);
+        // Cold bursts restart the sandboxes between batches, so their results are completed one by one, before that.
+        var batched = request.ColdStart ? null : trigger as IBatchCompletingTrigger;
         var total = Math.Max(1, request.Repetitions);
         var concurrency = Math.Clamp(request.Concurrency, 1, total);
         var validator = request.Validate
@@ -147,7 +149,8 @@ public sealed class BenchmarkRunner
 
         async Task InvokeOneAsync(int i, System.Threading.Channels.ChannelWriter<ExecutionResult> writer)
         {
-            var result = await trigger.InvokeAsync((JsonObject)payload.DeepClone(), ct).ConfigureAwait(false);
+            var input = (JsonObject)payload.DeepClone();
+            var result = await (batched is null ? trigger.InvokeAsync(input, ct) : batched.InvokeForBatchAsync(input, ct)).ConfigureAwait(false);
             Stamp(result, function, request, i);
             if (result.Failed)
                 await _platform.RecoverAsync(function, result, ct).ConfigureAwait(false);
@@ -177,6 +180,7 @@ public sealed class BenchmarkRunner
         var lastReport = System.Diagnostics.Stopwatch.StartNew();
         await foreach (var (batch, done, remaining) in stream.ConfigureAwait(false))
         {
+            batched?.CompleteBatch(batch);
             if (done == total || done == batch.Count || lastReport.ElapsedMilliseconds >= 200)
             {
                 progress?.Report(new SebsProgress(activity, $"{function.Name}: {done} of {total} invocations", done, total, remaining));
