@@ -12,7 +12,7 @@ namespace Sebs.Core.Running;
 internal sealed class HandOffWriter<T> : ChannelWriter<T>
 {
     /// <summary>At high rates, one batch a millisecond at most (see <see cref="HandOffQueue{T}.GetConsumingBatches"/>).</summary>
-    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(5);
 
     private readonly ChannelWriter<IReadOnlyList<T>> _target;
     private readonly int _maxBatch;
