@@ -14,8 +14,8 @@
 
     A fresh pwsh compiles code for its first tens of thousands of invocations (tiered JIT of PowerShell, the framework
     and the module), on a core the server needs. So the script first measures one run of -Requests at concurrency 50
-    in this fresh process ("first run"), then warms up in batches of 5000 until a batch compiles for less than 20 ms
-    (at most -WarmupInvocations), and only then the table's runs. Every figure also prints the JIT time it contained
+    in this fresh process ("first run"), then warms up in rounds of what it measures (wrk, then -Requests of Sebs) until
+    a round's Sebs part compiles for less than 20 ms (at most -WarmupInvocations), and only then the table's runs. Every figure also prints the JIT time it contained
     (all threads, from System.Runtime.JitInfo) and the client CPU without it: compiling goes on in the background for
     whatever the script itself ran, so the two costs are told apart rather than mixed.
 .EXAMPLE
@@ -88,10 +88,28 @@ try {
     $first = Measure-Sebs $Requests 50 (Join-Path $work 'first.jsonl')
     Write-Host ("first run in this process, c=50: sebs {0:0} req/s, client CPU {1:0} us/inv, of which JIT {2:0} ms ({3:0} us/inv)" -f `
             $first.Rps, $first.CpuUs, $first.JitMs, ($first.JitMs * 1000 / $Requests))
-    for ($done = 0; $done -lt $WarmupInvocations; $done += 5000) {
-        $warm = Measure-Sebs 5000 50 (Join-Path $work 'warmup-2.jsonl')
-        Write-Host ("warm-up batch of 5000: {0:0} req/s, {1:0} us/inv, JIT {2:0} ms" -f $warm.Rps, $warm.CpuUs, $warm.JitMs)
-        if ($warm.JitMs -lt 20) { break }
+    function Measure-Pair([int]$c, [int]$WrkSeconds, [string]$Path) {
+        # wrk, then Sebs, on the same warm function; the server's CPU share during each.
+        $s0 = Get-CpuSeconds $serverPid
+        $wrkCmd = @(if ($Pin) { 'taskset', '-c', '0', 'wrk' } else { 'wrk' })
+        $threads = [Math]::Min(2, $c)
+        $out = & $wrkCmd[0] @($wrkCmd | Select-Object -Skip 1) -t $threads -c $c -d "${WrkSeconds}s" -s $lua $url 2>&1 | Out-String
+        $s1 = Get-CpuSeconds $serverPid
+        if ($out -notmatch 'Requests/sec:\s+([\d.]+)') { throw "wrk printed no rate:`n$out" }
+        $wrkRps = [double]$Matches[1]
+        $serverWrk = ($s1 - $s0) / $WrkSeconds
+        $s0 = Get-CpuSeconds $serverPid
+        $m = Measure-Sebs $Requests $c $Path
+        $s1 = Get-CpuSeconds $serverPid
+        [pscustomobject]@{ WrkRps = $wrkRps; ServerWrk = $serverWrk; Sebs = $m; ServerSebs = ($s1 - $s0) / $m.Wall }
+    }
+
+    # Warm-up in rounds of exactly what is measured (wrk, the CPU readings and Sebs), so that what the script itself
+    # runs is compiled too: otherwise its background recompilation lands in the measured runs, on a core the server needs.
+    for ($done = 0; $done -lt $WarmupInvocations; $done += $Requests) {
+        $warm = Measure-Pair 50 1 (Join-Path $work 'warmup-2.jsonl')
+        Write-Host ("warm-up round of {0}: {1:0} req/s, {2:0} us/inv, JIT {3:0} ms" -f $Requests, $warm.Sebs.Rps, $warm.Sebs.CpuUs, $warm.Sebs.JitMs)
+        if ($warm.Sebs.JitMs -lt 20) { break }
     }
 
     $rows = @{}
@@ -100,27 +118,17 @@ try {
             $key = "$c"
             if (-not $rows[$key]) { $rows[$key] = @{ Wrk = @(); Sebs = @(); Ratio = @(); CpuUs = @(); JitMs = @(); NoJitUs = @(); ServerSebs = @(); ServerWrk = @() } }
             $r = $rows[$key]
-
-            $s0 = Get-CpuSeconds $serverPid
-            $wrkCmd = @(if ($Pin) { 'taskset', '-c', '0', 'wrk' } else { 'wrk' })
-            $threads = [Math]::Min(2, $c)
-            $out = & $wrkCmd[0] @($wrkCmd | Select-Object -Skip 1) -t $threads -c $c -d "${Seconds}s" -s $lua $url 2>&1 | Out-String
-            $s1 = Get-CpuSeconds $serverPid
-            if ($out -notmatch 'Requests/sec:\s+([\d.]+)') { throw "wrk printed no rate:`n$out" }
-            $wrkRps = [double]$Matches[1]
-            $r.ServerWrk += ($s1 - $s0) / $Seconds
-
-            $s0 = Get-CpuSeconds $serverPid
-            $m = Measure-Sebs $Requests $c (Join-Path $work "run-$run-$c.jsonl")
-            $s1 = Get-CpuSeconds $serverPid
-            $r.Wrk += $wrkRps
+            $p = Measure-Pair $c $Seconds (Join-Path $work "run-$run-$c.jsonl")
+            $m = $p.Sebs
+            $r.Wrk += $p.WrkRps
+            $r.ServerWrk += $p.ServerWrk
             $r.Sebs += $m.Rps
-            $r.Ratio += $m.Rps / $wrkRps
+            $r.Ratio += $m.Rps / $p.WrkRps
             $r.CpuUs += $m.CpuUs
             $r.JitMs += $m.JitMs
             $r.NoJitUs += $m.CpuUs - $m.JitMs * 1000 / $Requests
-            $r.ServerSebs += ($s1 - $s0) / $m.Wall
-            Write-Host ("run {0} c={1,-4} wrk {2,8:0} req/s   sebs {3,8:0} req/s   ratio {4:0.00}   client CPU {5,6:0} us/inv   JIT {6,4:0} ms" -f $run, $c, $wrkRps, $m.Rps, ($m.Rps / $wrkRps), $m.CpuUs, $m.JitMs)
+            $r.ServerSebs += $p.ServerSebs
+            Write-Host ("run {0} c={1,-4} wrk {2,8:0} req/s   sebs {3,8:0} req/s   ratio {4:0.00}   client CPU {5,6:0} us/inv   JIT {6,4:0} ms" -f $run, $c, $p.WrkRps, $m.Rps, ($m.Rps / $p.WrkRps), $m.CpuUs, $m.JitMs)
         }
     }
     ''
