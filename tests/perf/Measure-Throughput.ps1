@@ -4,7 +4,8 @@
     function, Sebs's client CPU per invocation, and the server's CPU share, at several concurrencies.
 .DESCRIPTION
     Deploys 010.sleep (sleep = 0) in a process sandbox, then for each run and each concurrency:
-      - wrk: -c <concurrency> for -Seconds seconds, POSTing the same payload (a Lua script sets method and body);
+      - wrk: -c <concurrency> for -Seconds seconds, POSTing the same payload (a Lua script sets method and body), once
+        before and once after each Sebs measurement; Sebs is compared with the mean of the two;
       - Sebs: Invoke-SebsBenchmark -Repetitions <Requests> -Concurrency <concurrency> on the warm function, timed on
         the wall clock; the client CPU is this process's CPU time over the run, divided by the invocations;
       - the server's CPU share: the sandbox process's CPU seconds per wall second during each measurement.
@@ -88,20 +89,28 @@ try {
     $first = Measure-Sebs $Requests 50 (Join-Path $work 'first.jsonl')
     Write-Host ("first run in this process, c=50: sebs {0:0} req/s, client CPU {1:0} us/inv, of which JIT {2:0} ms ({3:0} us/inv)" -f `
             $first.Rps, $first.CpuUs, $first.JitMs, ($first.JitMs * 1000 / $Requests))
-    function Measure-Pair([int]$c, [int]$WrkSeconds, [string]$Path) {
-        # wrk, then Sebs, on the same warm function; the server's CPU share during each.
+    function Measure-Wrk([int]$c, [int]$WrkSeconds) {
+        # wrk's rate and the server's CPU share during it.
         $s0 = Get-CpuSeconds $serverPid
         $wrkCmd = @(if ($Pin) { 'taskset', '-c', '0', 'wrk' } else { 'wrk' })
         $threads = [Math]::Min(2, $c)
         $out = & $wrkCmd[0] @($wrkCmd | Select-Object -Skip 1) -t $threads -c $c -d "${WrkSeconds}s" -s $lua $url 2>&1 | Out-String
         $s1 = Get-CpuSeconds $serverPid
         if ($out -notmatch 'Requests/sec:\s+([\d.]+)') { throw "wrk printed no rate:`n$out" }
-        $wrkRps = [double]$Matches[1]
-        $serverWrk = ($s1 - $s0) / $WrkSeconds
+        [pscustomobject]@{ Rps = [double]$Matches[1]; Server = ($s1 - $s0) / $WrkSeconds }
+    }
+    function Measure-Pair([int]$c, [int]$WrkSeconds, [string]$Path) {
+        # Sebs between two wrk runs on the same warm function, against their mean: this machine's speed drifts over
+        # seconds (wrk alone moves by 20 % from one run to the next), and bracketing cancels a drift during the pair.
+        $before = Measure-Wrk $c $WrkSeconds
         $s0 = Get-CpuSeconds $serverPid
         $m = Measure-Sebs $Requests $c $Path
         $s1 = Get-CpuSeconds $serverPid
-        [pscustomobject]@{ WrkRps = $wrkRps; ServerWrk = $serverWrk; Sebs = $m; ServerSebs = ($s1 - $s0) / $m.Wall }
+        $after = Measure-Wrk $c $WrkSeconds
+        [pscustomobject]@{
+            WrkRps = ($before.Rps + $after.Rps) / 2; ServerWrk = ($before.Server + $after.Server) / 2
+            Sebs = $m; ServerSebs = ($s1 - $s0) / $m.Wall
+        }
     }
 
     # Warm-up in rounds of exactly what is measured (wrk, the CPU readings and Sebs), so that what the script itself
