@@ -181,10 +181,22 @@ public sealed class HttpTrigger : IFunctionTrigger, IDisposable
             return;
         }
         var ok = WrapperOutput.Apply(result, json);
+        if (ReferenceEquals(result.GetOutputJson(), json) && SingleLineObject(response.Body.Span) is { IsEmpty: false } text)
+            result.SetOutputUtf8(text.ToArray());
         if (ok && !response.IsSuccessStatusCode)
             Failed(result, $"HTTP {response.StatusCode} {response.ReasonPhrase}".TrimEnd());
         else if (!ok && result.ErrorMessage is not null && !response.IsSuccessStatusCode)
             result.ErrorMessage = $"HTTP {response.StatusCode}: {result.ErrorMessage}";
+    }
+
+    /// <summary>
+    /// The body without surrounding blanks when it is one JSON object on one line (a JSON string cannot hold a raw line
+    /// break), as the wrappers send it: a journal line can then carry it as it came. Empty otherwise.
+    /// </summary>
+    private static ReadOnlySpan<byte> SingleLineObject(ReadOnlySpan<byte> body)
+    {
+        var text = body.Trim(" \t"u8);
+        return text.Length > 1 && text[0] == (byte)'{' && text[^1] == (byte)'}' && text.IndexOfAny((byte)'\n', (byte)'\r') < 0 ? text : default;
     }
 
     private static bool IsConnectionLoss(Exception ex) => ex is IOException or SocketException or ObjectDisposedException;

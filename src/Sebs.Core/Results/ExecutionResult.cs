@@ -99,26 +99,51 @@ public sealed class ExecutionResult
     public ExecutionStats Stats { get; set; } = new();
     public ExecutionBilling Billing { get; set; } = new();
     private JsonObject? _outputJson;
+    private byte[]? _outputUtf8;
     private Dictionary<string, object?>? _output;
 
     /// <summary>
     /// The wrapper's whole response (SeBS <c>output</c>: begin, end, is_cold, request_id, result, ...) as plain values
     /// (dictionaries, arrays, numbers, strings), so it prints and converts to JSON as it came. <see cref="GetOutputJson"/> has the JSON itself, which files store; changing this view does not change it.
     /// </summary>
-    public Dictionary<string, object?>? Output => _outputJson is null ? null : _output ??= PlainJson.FromObject(_outputJson);
+    public Dictionary<string, object?>? Output => GetOutputJson() is { } json ? _output ??= PlainJson.FromObject(json) : null;
 
     /// <summary>The wrapper's response as JSON, exactly as received: what results files store and validators read.</summary>
     /// <remarks>Methods rather than properties so PowerShell's formatting and ConvertTo-Json see only the plain <see cref="Output"/>.</remarks>
-    public JsonObject? GetOutputJson() => _outputJson;
+    public JsonObject? GetOutputJson()
+    {
+        if (_outputJson is null && _outputUtf8 is { } utf8)
+        {
+            Interlocked.CompareExchange(ref _outputJson, (JsonObject)JsonNode.Parse(utf8)!, null);
+            _outputUtf8 = null;   // from now on the parsed object is the output, and may be changed
+        }
+        return _outputJson;
+    }
 
     public void SetOutputJson(JsonObject? output)
     {
         _outputJson = output;
+        _outputUtf8 = null;
         _output = null;
     }
 
+    /// <summary>
+    /// Keeps the output as the text it arrived in (one JSON object, UTF-8, on one line) and parses it when it is first
+    /// asked for. A kept result then holds a few hundred bytes instead of the parsed document, and the journal writes the
+    /// text as it came (issue 15: a run that keeps its results promoted 7-15 MB per garbage collection).
+    /// </summary>
+    internal void SetOutputUtf8(byte[] utf8)
+    {
+        _outputUtf8 = utf8;
+        _outputJson = null;
+        _output = null;
+    }
+
+    /// <summary>The output's text while nothing has parsed it (see <see cref="SetOutputUtf8"/>).</summary>
+    internal byte[]? UnparsedOutputUtf8 => _outputJson is null ? _outputUtf8 : null;
+
     /// <summary>The benchmark's own return value as JSON (the <c>result</c> field of the wrapper output).</summary>
-    public JsonNode? GetResultJson() => _outputJson?["result"];
+    public JsonNode? GetResultJson() => GetOutputJson()?["result"];
     /// <summary>Why the invocation failed, when it did.</summary>
     public string? ErrorMessage { get; set; }
     /// <summary>True when the invocation was abandoned because it exceeded the function timeout.</summary>

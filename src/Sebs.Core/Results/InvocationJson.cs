@@ -23,7 +23,8 @@ public static class InvocationJson
         w.WriteEndObject();
 
         w.WritePropertyName("output");
-        if (r.GetOutputJson() is not { } outputJson) w.WriteNullValue();
+        if (r.UnparsedOutputUtf8 is { } raw) w.WriteRawValue(raw, skipInputValidation: true);   // parsed once on arrival, one line
+        else if (r.GetOutputJson() is not { } outputJson) w.WriteNullValue();
         else outputJson.WriteTo(w);
 
         w.WriteStartObject("provider_times");
