@@ -173,30 +173,17 @@ public sealed class HttpTrigger : IFunctionTrigger, IDisposable
     /// <summary>Reads the wrapper's JSON answer and the HTTP status into the result.</summary>
     private static void Read(ExecutionResult result, InvocationResponse response)
     {
-        JsonNode? json;
-        try { json = JsonNode.Parse(response.Body.Span); }
+        bool ok;
+        try { ok = WrapperOutput.Apply(result, response.Body.Span); }
         catch (System.Text.Json.JsonException)
         {
             Failed(result, $"HTTP {response.StatusCode}: the response is not JSON: {Truncate(response.BodyText())}");
             return;
         }
-        var ok = WrapperOutput.Apply(result, json);
-        if (ReferenceEquals(result.GetOutputJson(), json) && SingleLineObject(response.Body.Span) is { IsEmpty: false } text)
-            result.SetOutputUtf8(text.ToArray());
         if (ok && !response.IsSuccessStatusCode)
             Failed(result, $"HTTP {response.StatusCode} {response.ReasonPhrase}".TrimEnd());
         else if (!ok && result.ErrorMessage is not null && !response.IsSuccessStatusCode)
             result.ErrorMessage = $"HTTP {response.StatusCode}: {result.ErrorMessage}";
-    }
-
-    /// <summary>
-    /// The body without surrounding blanks when it is one JSON object on one line (a JSON string cannot hold a raw line
-    /// break), as the wrappers send it: a journal line can then carry it as it came. Empty otherwise.
-    /// </summary>
-    private static ReadOnlySpan<byte> SingleLineObject(ReadOnlySpan<byte> body)
-    {
-        var text = body.Trim(" \t"u8);
-        return text.Length > 1 && text[0] == (byte)'{' && text[^1] == (byte)'}' && text.IndexOfAny((byte)'\n', (byte)'\r') < 0 ? text : default;
     }
 
     private static bool IsConnectionLoss(Exception ex) => ex is IOException or SocketException or ObjectDisposedException;

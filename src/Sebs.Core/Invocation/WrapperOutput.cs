@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sebs.Core.Results;
 
@@ -8,54 +10,93 @@ namespace Sebs.Core.Invocation;
 public static class WrapperOutput
 {
     /// <summary>
-    /// Fills output, request id, cold start, container id and benchmark time. Returns false (and sets the
-    /// failure and message) when the response is not a successful wrapper response.
+    /// Fills output, request id, cold start, container id and benchmark time from the response's JSON text. Returns false
+    /// (and sets the failure and message) when the response is not a successful wrapper response.
     /// </summary>
-    public static bool Apply(ExecutionResult result, JsonNode? body)
+    /// <remarks>
+    /// Reads the fields from a <see cref="JsonDocument"/> and keeps the output as its text, parsed again only when asked
+    /// for (<see cref="ExecutionResult.GetOutputJson"/>): building the node tree of every answer was a third of what an
+    /// invocation thread did outside its system calls, and kept results held it (issue 15).
+    /// </remarks>
+    /// <exception cref="JsonException">The body is not JSON.</exception>
+    public static bool Apply(ExecutionResult result, ReadOnlySpan<byte> body)
     {
+        var text = body.ToArray();
+        using var document = JsonDocument.Parse(text);
+        var root = document.RootElement;
         // Platforms wrap the wrapper's JSON in {"body": ...} (AWS); it may be an object or a JSON string.
-        if (body is JsonObject outer && outer["body"] is { } inner)
-            body = inner is JsonValue v && v.TryGetValue<string>(out var s) ? TryParse(s) : inner;
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("body", out var inner) && inner.ValueKind != JsonValueKind.Null)
+        {
+            if (inner.ValueKind != JsonValueKind.String) return ApplyOutput(result, inner, Encoding.UTF8.GetBytes(inner.GetRawText()));
+            var innerText = Encoding.UTF8.GetBytes(inner.GetString()!);
+            JsonDocument innerDocument;
+            try { innerDocument = JsonDocument.Parse(innerText); }
+            catch (JsonException) { return Fail(result, "The function returned something that is not a JSON object."); }
+            using (innerDocument) return ApplyOutput(result, innerDocument.RootElement, innerText);
+        }
+        return ApplyOutput(result, root, text);
+    }
 
-        if (body is not JsonObject output)
+    /// <summary>The same for a response already parsed into nodes (an SDK invoke's payload).</summary>
+    public static bool Apply(ExecutionResult result, JsonNode? body) =>
+        body is null ? Fail(result, "The function returned something that is not a JSON object.") : Apply(result, Encoding.UTF8.GetBytes(body.ToJsonString()));
+
+    private static bool ApplyOutput(ExecutionResult result, JsonElement output, byte[] text)
+    {
+        if (output.ValueKind != JsonValueKind.Object)
             return Fail(result, "The function returned something that is not a JSON object.");
-        result.SetOutputJson(output);
-        result.RequestId = output["request_id"]?.ToString() ?? result.RequestId;
-        result.ContainerId = output["container_id"]?.ToString() ?? "";
-        if (output["begin"] is { } begin && output["end"] is { } end &&
+        KeepOutput(result, output, text);
+        if (Text(output, "request_id") is { } requestId) result.RequestId = requestId;
+        result.ContainerId = Text(output, "container_id") ?? "";
+        if (output.TryGetProperty("begin", out var begin) && output.TryGetProperty("end", out var end) &&
             TryEpochMicroseconds(begin, out var b) && TryEpochMicroseconds(end, out var e))
             result.Times.BenchmarkMicroseconds = e - b;
+        var hasCold = output.TryGetProperty("is_cold", out var cold) && cold.ValueKind is JsonValueKind.True or JsonValueKind.False;
         // Even a failed invocation says whether it ran in a fresh sandbox: keep that, so IsCold matches the output.
-        if (output["is_cold"] is JsonValue coldValue && coldValue.TryGetValue<bool>(out var wasCold))
-            result.Stats.ColdStart = wasCold;
-        if (output["error"] is JsonObject error)
-            return Fail(result, $"{error["type"]}: {error["message"]}".Trim(' ', ':'));
-        if (output["is_cold"] is not JsonValue cold || !cold.TryGetValue<bool>(out var isCold))
-            return Fail(result, $"Invocation failed! Reason: {output["result"]?.ToJsonString() ?? "the response has no is_cold field"}");
-        result.Stats.ColdStart = isCold;
+        if (hasCold) result.Stats.ColdStart = cold.GetBoolean();
+        if (output.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            return Fail(result, $"{Text(error, "type")}: {Text(error, "message")}".Trim(' ', ':'));
+        if (!hasCold)
+        {
+            var reason = output.TryGetProperty("result", out var value) && value.ValueKind != JsonValueKind.Null
+                ? JsonNode.Parse(value.GetRawText())!.ToJsonString() : "the response has no is_cold field";
+            return Fail(result, $"Invocation failed! Reason: {reason}");
+        }
         return true;
     }
 
+    /// <summary>
+    /// The output as its text when that is one line (a JSON string cannot hold a raw line break), so a journal line can
+    /// carry it as it came; otherwise as nodes.
+    /// </summary>
+    private static void KeepOutput(ExecutionResult result, JsonElement output, byte[] text)
+    {
+        var trimmed = text.AsSpan().Trim(" \t\r\n"u8);
+        if (trimmed.Length > 1 && trimmed[0] == (byte)'{' && trimmed.IndexOfAny((byte)'\n', (byte)'\r') < 0)
+            result.SetOutputUtf8(trimmed.Length == text.Length ? text : trimmed.ToArray());
+        else
+            result.SetOutputJson(JsonObject.Create(output.Clone()));
+    }
+
+    /// <summary>A property as text: a string's value, any other value's JSON; null when absent or JSON null.</summary>
+    private static string? Text(JsonElement o, string name) =>
+        !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
+        : v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText();
+
     /// <summary>SeBS writes times as "epoch.micro" strings (Python) or float seconds (Node); both become µs.</summary>
-    public static bool TryEpochMicroseconds(JsonNode node, out long micros)
+    public static bool TryEpochMicroseconds(JsonElement value, out long micros)
     {
         micros = 0;
         decimal seconds;
-        if (node is JsonValue v && v.TryGetValue<string>(out var s))
+        if (value.ValueKind == JsonValueKind.String)
         {
-            if (!decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds)) return false;
+            if (!decimal.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out seconds)) return false;
         }
-        else if (node is JsonValue n && n.TryGetValue<decimal>(out var d)) seconds = d;
-        else if (node is JsonValue f && f.TryGetValue<double>(out var dbl)) seconds = (decimal)dbl;
-        else return false;
+        else if (value.ValueKind != JsonValueKind.Number) return false;
+        else if (value.TryGetDecimal(out var d)) seconds = d;
+        else seconds = (decimal)value.GetDouble();
         micros = (long)Math.Round(seconds * 1_000_000m);
         return true;
-    }
-
-    private static JsonNode? TryParse(string s)
-    {
-        try { return JsonNode.Parse(s); }
-        catch (System.Text.Json.JsonException) { return null; }
     }
 
     private static bool Fail(ExecutionResult result, string message)
