@@ -202,9 +202,38 @@ public sealed class SebsCache
     /// <summary>Where the artifact of a package lives: <c>&lt;root&gt;/&lt;key path&gt;/code</c>.</summary>
     public string CodePackageDirectory(CodePackageKey key) => Path.Combine(Root, key.RelativePath, "code");
 
-    public CodePackageEntry? GetCodePackage(CodePackageKey key)
+    public CodePackageEntry? GetCodePackage(CodePackageKey key) => ReadCodePackage(Find(ReadIndex(key.Benchmark), CodePath(key)));
+
+    public void SetCodePackage(CodePackageKey key, CodePackageEntry entry) => UpdateIndex(key.Benchmark, index =>
     {
-        var entry = Find(ReadIndex(key.Benchmark), CodePath(key));
+        WriteCodePackage(Child(index, CodePath(key)), entry);
+        return 0;
+    });
+
+    /// <summary>
+    /// Puts a package built in <paramref name="staging"/> in place of the key's directory and records it, in one hold of
+    /// the lock. When another process has put a package of the same hash there meanwhile, that one stays and the staging
+    /// directory is left to the caller: sandboxes may already be starting in it, and replacing it would pull their
+    /// working directory from under them. <paramref name="replaceSameHash"/> (a forced rebuild) replaces it anyway.
+    /// Returns the entry now in place.
+    /// </summary>
+    public CodePackageEntry InstallCodePackage(CodePackageKey key, string staging, string hash, long sizeBytes, bool replaceSameHash) =>
+        UpdateIndex(key.Benchmark, index =>
+        {
+            var node = Child(index, CodePath(key));
+            var final = CodePackageDirectory(key);
+            if (!replaceSameHash && ReadCodePackage(node) is { } current && current.Hash == hash && current.Location == final)
+                return current;
+            if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
+            Directory.Move(staging, final);
+            var now = DateTime.Now;
+            var entry = new CodePackageEntry(hash, final, sizeBytes, now, now);
+            WriteCodePackage(node, entry);
+            return entry;
+        });
+
+    private CodePackageEntry? ReadCodePackage(JsonObject? entry)
+    {
         if (entry?["hash"] is null || entry["location"] is null) return null;
         var location = Path.Combine(Root, entry["location"]!.GetValue<string>());
         if (!Directory.Exists(location) && !File.Exists(location)) return null;
@@ -214,16 +243,14 @@ public sealed class SebsCache
             ParseDate(entry["date"]?["created"]), ParseDate(entry["date"]?["modified"]));
     }
 
-    public void SetCodePackage(CodePackageKey key, CodePackageEntry entry) => UpdateIndex(key.Benchmark, index =>
+    private void WriteCodePackage(JsonObject node, CodePackageEntry entry)
     {
-        var node = Child(index, CodePath(key));
         var created = node["date"]?["created"]?.GetValue<string>() ?? FormatDate(entry.Created);
         node["size"] = entry.SizeBytes;
         node["hash"] = entry.Hash;
         node["location"] = Path.GetRelativePath(Root, entry.Location);
         node["date"] = new JsonObject { ["created"] = created, ["modified"] = FormatDate(entry.Modified) };
-        return 0;
-    });
+    }
 
     // ---- functions -----------------------------------------------------------------------------
 

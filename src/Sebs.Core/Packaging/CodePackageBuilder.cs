@@ -72,16 +72,16 @@ public sealed class CodePackageBuilder
             await LayOutAsync(request with { Language = language }, staging, cancellationToken).ConfigureAwait(false);
             await installer.InstallAsync(staging, language, request.LanguageVersion, cancellationToken).ConfigureAwait(false);
             var size = DirectorySize(staging);
-            // Swap the new package in; the old one goes away (a running process keeps its open files on Linux).
-            _cache.WithLock(() =>
+            // Swap the new package in; the old one goes away (a running process keeps its open files on Linux). Another
+            // process that built the same package meanwhile keeps its own in place (see InstallCodePackage).
+            var installed = _cache.InstallCodePackage(key, staging, hash, size, replaceSameHash: request.ForceRebuild);
+            if (Directory.Exists(staging))
             {
-                if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
-                Directory.Move(staging, final);
-            });
-            var now = DateTime.Now;
-            _cache.SetCodePackage(key, new CodePackageEntry(hash, final, size, now, now));
+                _log.Verbose($"Another process built the same package meanwhile; using it: {installed.Location}.");
+                return NewPackage(installed.Location, installed.SizeBytes, rebuilt: false, installed.Modified);
+            }
             _log.Verbose($"Code package ready: {final} ({size / 1024.0:0.#} KiB).");
-            return NewPackage(final, size, rebuilt: true, now);
+            return NewPackage(final, size, rebuilt: true, installed.Modified);
         }
         finally
         {

@@ -28,6 +28,37 @@ public class SebsCacheTests
     }
 
     [Fact]
+    public void A_package_another_process_built_with_the_same_hash_stays_in_place()
+    {
+        // Four processes on one fresh cache each build the package; a sandbox may already run in the first one installed.
+        var cache = new SebsCache(TestPaths.NewTempDir());
+        var key = new CodePackageKey("010.sleep", TestPlatforms.Local, "python", "3.11");
+        string Staging(string marker)
+        {
+            var dir = cache.CodePackageDirectory(key) + ".build-" + marker;
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, "built-by"), marker);
+            return dir;
+        }
+        var final = cache.CodePackageDirectory(key);
+
+        var first = cache.InstallCodePackage(key, Staging("first"), "h1", 10, replaceSameHash: false);
+        Assert.Equal(final, first.Location);
+        var second = Staging("second");
+        var kept = cache.InstallCodePackage(key, second, "h1", 20, replaceSameHash: false);
+        Assert.Equal("first", File.ReadAllText(Path.Combine(final, "built-by")));
+        Assert.True(Directory.Exists(second), "the second build is left to its builder");
+        Assert.Equal(10, kept.SizeBytes);
+
+        cache.InstallCodePackage(key, Staging("forced"), "h1", 30, replaceSameHash: true);
+        Assert.Equal("forced", File.ReadAllText(Path.Combine(final, "built-by")));
+        cache.InstallCodePackage(key, Staging("changed"), "h2", 40, replaceSameHash: false);
+        Assert.Equal("changed", File.ReadAllText(Path.Combine(final, "built-by")));
+        Assert.Equal("h2", cache.GetCodePackage(key)!.Hash);
+        Assert.Equal(40, cache.GetCodePackage(key)!.SizeBytes);
+    }
+
+    [Fact]
     public void Functions_are_stored_without_secrets_and_can_be_removed()
     {
         var cache = new SebsCache(TestPaths.NewTempDir());
