@@ -15,8 +15,6 @@ $config = New-PesterConfiguration
 $config.Run.Path = $PSScriptRoot
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
-$config.TestResult.Enabled = $true
-$config.TestResult.OutputPath = [IO.Path]::ChangeExtension($ResultPath, '.xml')
 if ($Tag) { $config.Filter.Tag = $Tag }
 if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag }
 $result = Invoke-Pester -Configuration $config
@@ -25,4 +23,8 @@ $result = Invoke-Pester -Configuration $config
     Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
     Skipped = $result.SkippedCount
 } | ConvertTo-Json | Set-Content -Path $ResultPath
+# The NUnit file after the counts: a failure message with a terminal colour code (0x1B) is not valid XML, and the
+# report inside Invoke-Pester then threw before any count was written, so the summary showed the xunit tests alone.
+try { $result | Export-NUnitReport -Path ([IO.Path]::ChangeExtension($ResultPath, '.xml')) }
+catch { Write-Warning "The NUnit report was not written: $($_.Exception.Message)" }
 exit ([int]($result.Result -ne 'Passed'))
