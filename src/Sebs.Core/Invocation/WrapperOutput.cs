@@ -46,8 +46,8 @@ public static class WrapperOutput
         if (output.ValueKind != JsonValueKind.Object)
             return Fail(result, "The function returned something that is not a JSON object.");
         KeepOutput(result, output, text);
-        if (Text(output, "request_id") is { } requestId) result.RequestId = requestId;
-        result.ContainerId = Text(output, "container_id") ?? "";
+        if (PlainJson.Text(output, "request_id") is { } requestId) result.RequestId = requestId;
+        result.ContainerId = PlainJson.Text(output, "container_id") ?? "";
         if (output.TryGetProperty("begin", out var begin) && output.TryGetProperty("end", out var end) &&
             TryEpochMicroseconds(begin, out var b) && TryEpochMicroseconds(end, out var e))
             result.Times.BenchmarkMicroseconds = e - b;
@@ -55,7 +55,7 @@ public static class WrapperOutput
         // Even a failed invocation says whether it ran in a fresh sandbox: keep that, so IsCold matches the output.
         if (hasCold) result.Stats.ColdStart = cold.GetBoolean();
         if (output.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
-            return Fail(result, $"{Text(error, "type")}: {Text(error, "message")}".Trim(' ', ':'));
+            return Fail(result, $"{PlainJson.Text(error, "type")}: {PlainJson.Text(error, "message")}".Trim(' ', ':'));
         if (!hasCold)
         {
             var reason = output.TryGetProperty("result", out var value) && value.ValueKind != JsonValueKind.Null
@@ -77,11 +77,6 @@ public static class WrapperOutput
         else
             result.SetOutputJson(JsonObject.Create(output.Clone()));
     }
-
-    /// <summary>A property as text: a string's value, any other value's JSON; null when absent or JSON null.</summary>
-    private static string? Text(JsonElement o, string name) =>
-        !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
-        : v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText();
 
     /// <summary>SeBS writes times as "epoch.micro" strings (Python) or float seconds (Node); both become µs.</summary>
     public static bool TryEpochMicroseconds(JsonElement value, out long micros)

@@ -102,7 +102,7 @@ public static class InvocationJson
         if (e.ValueKind != JsonValueKind.Object) throw new FormatException($"an invocation must be a JSON object, not {e.ValueKind}");
         if (!e.TryGetProperty("request_id", out _) && !e.TryGetProperty("times", out _))
             throw new FormatException("not an invocation: it has neither 'request_id' nor 'times'");
-        var r = new ExecutionResult { RequestId = GetString(e, "request_id") ?? "" };
+        var r = new ExecutionResult { RequestId = PlainJson.Text(e, "request_id") ?? "" };
 
         if (TryGetObject(e, "billing", out var billing))
         {
@@ -145,25 +145,25 @@ public static class InvocationJson
 
     private static void ReadContext(JsonElement c, ExecutionResult r)
     {
-        r.Benchmark = GetString(c, "benchmark") ?? "";
-        r.ClientHost = GetString(c, "client_host") ?? "";
+        r.Benchmark = PlainJson.Text(c, "benchmark") ?? "";
+        r.ClientHost = PlainJson.Text(c, "client_host") ?? "";
         r.ClockOffsetMs = GetDouble(c, "clock_offset_ms");
         r.ClockUncertaintyMs = GetDouble(c, "clock_uncertainty_ms");
-        r.ContainerId = GetString(c, "container_id") ?? "";
-        r.ErrorMessage = GetString(c, "error_message");
-        r.Experiment = GetString(c, "experiment") ?? "";
-        r.ExperimentType = GetString(c, "experiment_type") ?? "";
+        r.ContainerId = PlainJson.Text(c, "container_id") ?? "";
+        r.ErrorMessage = PlainJson.Text(c, "error_message");
+        r.Experiment = PlainJson.Text(c, "experiment") ?? "";
+        r.ExperimentType = PlainJson.Text(c, "experiment_type") ?? "";
         r.FunctionMemoryMB = (int)(GetLong(c, "function_memory") ?? 0);
-        r.FunctionName = GetString(c, "function_name") ?? "";
+        r.FunctionName = PlainJson.Text(c, "function_name") ?? "";
         r.Invocation = (int)(GetLong(c, "invocation") ?? 0);
-        r.Language = GetString(c, "language") ?? "";
-        r.LanguageVersion = GetString(c, "language_version") ?? "";
-        r.Platform = GetString(c, "platform") ?? "";
-        r.Region = GetString(c, "region") ?? "";
-        r.Size = GetString(c, "size") ?? "";
-        r.Trigger = GetString(c, "trigger") ?? "";
+        r.Language = PlainJson.Text(c, "language") ?? "";
+        r.LanguageVersion = PlainJson.Text(c, "language_version") ?? "";
+        r.Platform = PlainJson.Text(c, "platform") ?? "";
+        r.Region = PlainJson.Text(c, "region") ?? "";
+        r.Size = PlainJson.Text(c, "size") ?? "";
+        r.Trigger = PlainJson.Text(c, "trigger") ?? "";
         r.Valid = GetBool(c, "valid");
-        r.ValidationMessage = GetString(c, "validation_message");
+        r.ValidationMessage = PlainJson.Text(c, "validation_message");
         r.MemoryLimitEnforced = GetBool(c, "memory_limit_enforced");
     }
 
@@ -182,12 +182,6 @@ public static class InvocationJson
 
     private static bool TryGetObject(JsonElement e, string name, out JsonElement value) =>
         e.TryGetProperty(name, out value) && value.ValueKind == JsonValueKind.Object;
-
-    private static string? GetString(JsonElement e, string name)
-    {
-        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        return v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText();
-    }
 
     private static long? GetLong(JsonElement e, string name)
     {
@@ -218,7 +212,7 @@ public static class InvocationJson
 
     private static DateTime GetTimestamp(JsonElement e, string name)
     {
-        var text = GetString(e, name);
+        var text = PlainJson.Text(e, name);
         if (text is null) return default;
         return SebsTimestamp.TryParse(text, out var value) ? value : throw new FormatException($"'{name}' is not a timestamp: '{text}'");
     }

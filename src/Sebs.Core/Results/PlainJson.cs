@@ -20,6 +20,11 @@ public static class PlainJson
         _ => node.ToJsonString(),
     };
 
+    /// <summary>A property as text: a string's value, any other value's JSON; null when absent or JSON null.</summary>
+    internal static string? Text(JsonElement o, string name) =>
+        !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
+        : v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText();
+
     public static Dictionary<string, object?> FromObject(JsonObject o)
     {
         var map = new Dictionary<string, object?>(o.Count, StringComparer.OrdinalIgnoreCase);
