@@ -169,8 +169,12 @@ public sealed class SebsCache
     public T UpdateIndex<T>(string benchmark, Func<JsonObject, T> update) => WithLock(() =>
     {
         var index = ReadIndexUnlocked(benchmark);
+        var before = index.ToJsonString(WriteOptions);
         var result = update(index);
-        WriteAtomic(IndexPath(benchmark), index.ToJsonString(WriteOptions));
+        // An update that changed nothing is not written: every Invoke-SebsBenchmark records the function it reused,
+        // and a synced rewrite of the same text cost it a millisecond before its first invocation (issue 15).
+        var after = index.ToJsonString(WriteOptions);
+        if (after != before) WriteAtomic(IndexPath(benchmark), after);
         return result;
     });
 

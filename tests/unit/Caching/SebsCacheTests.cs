@@ -71,6 +71,25 @@ public class SebsCacheTests
     }
 
     [Fact]
+    public void Recording_a_function_as_it_is_already_recorded_leaves_the_file_alone()
+    {
+        // Every Invoke-SebsBenchmark records the function it reused; an unchanged record must not cost a synced rewrite.
+        var cache = new SebsCache(TestPaths.NewTempDir());
+        JsonObject Function(string url) => new() { ["name"] = "f1", ["url"] = url, ["connection_string"] = "AccountKey=secret" };
+        cache.SetFunction("010.sleep", TestPlatforms.Local, "python", "f1", Function("http://127.0.0.1:1/"));
+        var path = Path.Combine(cache.Root, "010.sleep", "config.json");
+        var past = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(path, past);
+
+        cache.SetFunction("010.sleep", TestPlatforms.Local, "python", "f1", Function("http://127.0.0.1:1/"));
+        Assert.Equal(past, File.GetLastWriteTimeUtc(path));
+
+        cache.SetFunction("010.sleep", TestPlatforms.Local, "python", "f1", Function("http://127.0.0.1:2/"));
+        Assert.NotEqual(past, File.GetLastWriteTimeUtc(path));
+        Assert.Equal("http://127.0.0.1:2/", cache.GetFunction("010.sleep", TestPlatforms.Local, "python", "f1")!["url"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Concurrent_writers_lose_no_update()
     {
         var root = TestPaths.NewTempDir();
