@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -12,8 +11,8 @@ namespace Sebs.Core.Invocation;
 /// <summary>
 /// Invokes a function by POSTing the payload as JSON to its URL (every platform's HTTP trigger). Keeps connections
 /// alive, measures client time, connect time and time to first byte, and never throws for a failed invocation.
-/// On an <see cref="InvocationThread"/> the call blocks that thread; elsewhere it is asynchronous. Each kind has its
-/// own pool of connections, as a socket once used asynchronously cannot block again.
+/// On an <see cref="InvocationThread"/> the call blocks that thread; elsewhere it is asynchronous. Connections come from
+/// the process's pool for the URL's origin (<see cref="Http11ConnectionPool"/>), so they outlive the trigger.
 /// </summary>
 public sealed class HttpTrigger : IFunctionTrigger, IDisposable
 {
@@ -22,8 +21,7 @@ public sealed class HttpTrigger : IFunctionTrigger, IDisposable
     private readonly Http.IRequestAuthenticator? _authenticator;
     private readonly RemoteCertificateValidationCallback? _validateCertificate;
     private readonly byte[] _head;
-    private readonly ConcurrentStack<Http11Connection> _blockingIdle = new();
-    private readonly ConcurrentStack<Http11Connection> _asyncIdle = new();
+    private readonly Http11ConnectionPool _pool;
     private volatile bool _disposed;
 
     /// <param name="newResult">Creates a result with the function's context (benchmark, platform, ...) filled in.</param>
@@ -42,6 +40,7 @@ public sealed class HttpTrigger : IFunctionTrigger, IDisposable
         _url = new Uri(url.Contains("://", StringComparison.Ordinal) ? url : "http://" + url);
         if (_url.Scheme != Uri.UriSchemeHttp && _url.Scheme != Uri.UriSchemeHttps)
             throw new ArgumentException($"A function URL must be http or https: {url}", nameof(url));
+        _pool = Http11ConnectionPool.For(_url, validateCertificate);
         _newResult = newResult;
         Timeout = timeout;
         // The request line and the headers every call sends, serialised once (HttpClient sends the same set).
@@ -95,7 +94,7 @@ public sealed class HttpTrigger : IFunctionTrigger, IDisposable
             result.Times.HttpFirstByteReturnSeconds = response.FirstByte.TotalSeconds;
             result.Times.HttpStartupSeconds = connection.ConnectTime.TotalSeconds;
             Read(result, response);
-            Return(connection);
+            _pool.Return(connection);
             connection = null;
             return result;
         }
@@ -148,26 +147,8 @@ public sealed class HttpTrigger : IFunctionTrigger, IDisposable
 
     private async ValueTask<Http11Connection> RentAsync(bool async, CancellationToken ct)
     {
-        var idle = async ? _asyncIdle : _blockingIdle;
-        while (idle.TryPop(out var connection))
-        {
-            if (!connection.IsClosedByPeer()) return connection;
-            connection.Dispose();
-        }
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return await Http11Connection.OpenAsync(_url, async, _validateCertificate, ct).ConfigureAwait(false);
-    }
-
-    private void Return(Http11Connection connection)
-    {
-        if (!connection.CanReuse || _disposed)
-        {
-            connection.Dispose();
-            return;
-        }
-        (connection.Blocking ? _blockingIdle : _asyncIdle).Push(connection);
-        // Dispose may have drained the pools between the check and the push.
-        if (_disposed) DrainPools();
+        return _pool.TryRent(blocking: !async) ?? await Http11Connection.OpenAsync(_url, async, _validateCertificate, ct).ConfigureAwait(false);
     }
 
     /// <summary>Reads the wrapper's JSON answer and the HTTP status into the result.</summary>
@@ -210,15 +191,6 @@ public sealed class HttpTrigger : IFunctionTrigger, IDisposable
 
     private static string Truncate(string s) => s.Length > 300 ? s[..300] + "..." : s;
 
-    private void DrainPools()
-    {
-        while (_blockingIdle.TryPop(out var c)) c.Dispose();
-        while (_asyncIdle.TryPop(out var c)) c.Dispose();
-    }
-
-    public void Dispose()
-    {
-        _disposed = true;
-        DrainPools();
-    }
+    /// <summary>Ends this trigger; its idle connections stay in the pool of their origin for the next trigger of it.</summary>
+    public void Dispose() => _disposed = true;
 }

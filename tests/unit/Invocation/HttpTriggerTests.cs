@@ -61,6 +61,35 @@ public class HttpTriggerTests
     }
 
     [Theory, InlineData(false), InlineData(true)]
+    public async Task A_later_trigger_of_the_same_origin_reuses_the_connection_an_earlier_one_left(bool blocking)
+    {
+        // As one Invoke-SebsBenchmark after another: each has a trigger of its own, and the pool outlives them.
+        using var server = new ScriptedHttpServer((n, _, _) => (new[] { Ok(WrapperBody) }, false));
+        using (var first = Trigger(server.Url)) Assert.False((await Invoke(first, blocking)).Failed);
+        using var second = Trigger(server.Url + "?again");
+        var r = await Invoke(second, blocking);
+        Assert.False(r.Failed, r.ErrorMessage);
+        Assert.Equal(0, r.Times.HttpStartupSeconds);
+        Assert.Equal(1, server.Connections);
+        Assert.StartsWith("POST /fn?again HTTP/1.1\r\n", server.Heads[1]);
+    }
+
+    [Theory, InlineData(false), InlineData(true)]
+    public async Task A_connection_idle_for_longer_than_the_pools_timeout_is_closed(bool blocking)
+    {
+        using var server = new ScriptedHttpServer((n, _, _) => (new[] { Ok(WrapperBody) }, false));
+        using var trigger = Trigger(server.Url);
+        Assert.False((await Invoke(trigger, blocking)).Failed);
+        var pool = Http11ConnectionPool.For(new Uri(server.Url), validateCertificate: null);
+        pool.Sweep(Environment.TickCount64);
+        Assert.Equal(1, pool.IdleCount);   // not idle for long yet: kept
+        pool.Sweep(Environment.TickCount64 + (long)Http11ConnectionPool.IdleTimeout.TotalMilliseconds + 1);
+        Assert.Equal(0, pool.IdleCount);
+        Assert.False((await Invoke(trigger, blocking)).Failed);
+        Assert.Equal(2, server.Connections);
+    }
+
+    [Theory, InlineData(false), InlineData(true)]
     public async Task Reads_a_chunked_body_with_extensions_and_trailers_across_writes(bool blocking)
     {
         var body = WrapperBody;
