@@ -43,11 +43,9 @@ public sealed partial class DynamoNoSqlStorageTests : IDisposable
         _loop = Task.Run(ServeAsync);
     }
 
-    public void Dispose()
-    {
-        _listener.Stop();
-        _listener.Close();
-    }
+    // Close alone: after Stop, Close removes the prefixes again, which binds the freed port anew and fails with
+    // "Address already in use" once another test's socket has taken it.
+    public void Dispose() => _listener.Close();
 
     private async Task ServeAsync()
     {
