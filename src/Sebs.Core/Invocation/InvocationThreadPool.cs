@@ -26,11 +26,14 @@ internal sealed class InvocationThreadPool(TimeSpan idleTimeout)
     {
         if (count <= 0) return Task.CompletedTask;
         var run = new Run(count, body, ExecutionContext.Capture());
-        // Every thread is taken before any starts the body: one that finished early would be idle again, and taken
-        // twice, the call would run on fewer threads than it asked for.
-        var slots = new Slot[count];
-        for (var t = 0; t < count; t++) slots[t] = TakeIdle() ?? StartSlot();
-        foreach (var slot in slots) slot.Assign(run);
+        // Every idle thread is taken before any starts the body: one that finished early would be idle again, and
+        // taken twice, the call would run on fewer threads than it asked for.
+        var idle = new List<Slot>(count);
+        while (idle.Count < count && TakeIdle() is { } slot) idle.Add(slot);
+        foreach (var slot in idle) slot.Assign(run);
+        // New threads start their body one by one as they are created, which paces their new connections: 150 at once
+        // overflowed a local function server's listen backlog, and a dropped connect waits a second to try again.
+        for (var t = idle.Count; t < count; t++) StartSlot().Assign(run);
         return run.Done.Task;
     }
 
