@@ -14,6 +14,15 @@ public class InvocationThreadTests
 
     private static InvocationThreadPool Pool(double idleSeconds = 30) => new(TimeSpan.FromSeconds(idleSeconds));
 
+    /// <summary>Runs a call of <paramref name="width"/> on the pool; afterwards it has started <paramref name="threadsStarted"/> in all.</summary>
+    private static async Task AssertServesAsync(InvocationThreadPool pool, int width, long threadsStarted)
+    {
+        var count = 0;
+        await pool.RunAsync(width, () => Interlocked.Increment(ref count));
+        Assert.Equal(width, count);
+        Assert.Equal(threadsStarted, pool.ThreadsStarted);
+    }
+
     [Fact]
     public async Task Runs_the_body_once_per_thread_on_invocation_threads()
     {
@@ -54,10 +63,7 @@ public class InvocationThreadTests
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (first.Any(t => t.IsAlive) && DateTime.UtcNow < deadline) await Task.Delay(20);
         Assert.All(first, t => Assert.False(t.IsAlive));
-        var count = 0;
-        await pool.RunAsync(3, () => Interlocked.Increment(ref count));
-        Assert.Equal(3, count);
-        Assert.Equal(6, pool.ThreadsStarted);
+        await AssertServesAsync(pool, 3, threadsStarted: 6);
     }
 
     [Fact]
@@ -89,10 +95,7 @@ public class InvocationThreadTests
         }));
         Assert.Equal("slot failed", ex.Message);
         Assert.Equal(3, Volatile.Read(ref finished));
-        var count = 0;
-        await pool.RunAsync(3, () => Interlocked.Increment(ref count));
-        Assert.Equal(3, count);
-        Assert.Equal(3, pool.ThreadsStarted);
+        await AssertServesAsync(pool, 3, threadsStarted: 3);
     }
 
     [Fact]
