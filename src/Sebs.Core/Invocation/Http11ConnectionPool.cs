@@ -16,8 +16,13 @@ internal sealed class Http11ConnectionPool
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(1);
 
     private static readonly ConcurrentDictionary<(string Scheme, string Host, int Port, RemoteCertificateValidationCallback? Validate), Http11ConnectionPool> s_pools = new();
-    // One timer for every pool, started with the first idle connection; it only closes what has idled out.
-    private static readonly Lazy<Timer> s_sweeper = new(() => new Timer(static _ => SweepAll(), null, IdleTimeout / 4, IdleTimeout / 4));
+    // One timer for every pool, started with the first idle connection; it only closes what has idled out. Started
+    // without the first caller's execution context, which it would otherwise keep alive for the process.
+    private static readonly Lazy<Timer> s_sweeper = new(() =>
+    {
+        using (ExecutionContext.SuppressFlow())
+            return new Timer(static _ => SweepAll(), null, IdleTimeout / 4, IdleTimeout / 4);
+    });
 
     // Blocking and asynchronous connections apart: a socket once used asynchronously cannot block again.
     private readonly ConcurrentStack<(Http11Connection Connection, long IdleSince)> _blocking = new();
