@@ -4,11 +4,14 @@ usage: press-ctrl-c.py <file> <lines> <timeout-seconds> <command> [args...]
 prints one JSON object: pressed (bool), exited (bool), exit_code, seconds_to_exit, output (tail).
 A terminal is needed because PowerShell reads Ctrl+C from its console, not from a signal sent to a redirected process.
 """
-import json, os, pty, select, sys, time
+import json, os, pty, select, signal, sys, time
 
 path, lines, timeout, command = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4:]
 pid, fd = pty.fork()
 if pid == 0:
+    # A terminal's shell starts commands with Ctrl+C's signal at its default; a test run started in the background
+    # inherits it ignored (bash does that for background jobs), and .NET then leaves it ignored too.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.execvp(command[0], command)
 
 output = bytearray()
