@@ -184,9 +184,37 @@ Describe 'Ctrl+C in a terminal' {
         $kept = @(Import-SebsResult $journal)
         $kept.Count | Should -BeGreaterOrEqual 5
         $kept | ForEach-Object { $_.Failed | Should -BeFalse }
-        $partial = Read-Json (Join-Path $o 'perf-cost/warm_results_128.json')
+        $file = Join-Path $o 'perf-cost/warm_results_128.json'
+        $file | Should -Exist -Because ("the accepted part is written when stopped; journal: " +
+            (($kept | Group-Object ExperimentType, IsCold | ForEach-Object { "$($_.Count) $($_.Name)" }) -join '; ') + "; output: $($ended.output)")
+        $partial = Read-Json $file
         $partial.statistics.stopped | Should -BeTrue
         $partial.statistics.samples_generated | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'A stopped pipeline' {
+    It 'returns only after the experiment has written its partial result file' {
+        $o = Join-Path $root 'stopped-pipeline'
+        $journal = Join-Path $o 'perf-cost/journal.jsonl'
+        $file = Join-Path $o 'perf-cost/warm_results_128.json'
+        # A slow consumer: the stop then comes while the cmdlet is emitting, and its emit throws. Before the fix the
+        # cmdlet left at once, and the file came after Stop() had returned, or never if pwsh exited meanwhile.
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$env:SEBS_TEST_MODULE'; Start-SebsExperiment perf-cost -Benchmark 110.dynamic-html " +
+                "-Experiments warm -Repetitions 100000 -Concurrency 1 -Memory 128 -Sandbox Process -CachePath '$cache' -OutputPath '$o' " +
+                "-ProgressAction SilentlyContinue | ForEach-Object { Start-Sleep -Milliseconds 50 }")
+            $run = $ps.BeginInvoke()
+            $deadline = (Get-Date).AddSeconds(90)
+            # Enough accepted results that writing them takes longer than the engine takes to end a stopped pipeline.
+            while ((Get-Date) -lt $deadline -and -not ((Test-Path $journal) -and @(Get-Content $journal).Count -ge 2000)) { Start-Sleep -Milliseconds 100 }
+            $ps.Stop()
+            Test-Path $file | Should -BeTrue -Because 'Stop() returns after the stopped run has written what it accepted'
+            $run.IsCompleted | Should -BeTrue
+            (Read-Json $file).statistics.stopped | Should -BeTrue
+        }
+        finally { $ps.Dispose() }
     }
 }
 

@@ -14,6 +14,9 @@ public abstract class SebsCmdlet : PSCmdlet
     private CancellationTokenSource? _cts;
     private HandOffQueue<Action>? _queue;
 
+    /// <summary>How long a stopped pipeline waits for its work to finish writing what it measured.</summary>
+    private static readonly TimeSpan StoppedWorkGrace = TimeSpan.FromSeconds(10);
+
     protected CancellationToken CancellationToken => (_cts ??= new CancellationTokenSource()).Token;
 
     protected override void StopProcessing()
@@ -51,6 +54,16 @@ public abstract class SebsCmdlet : PSCmdlet
                 foreach (var action in batch) action();
         }
         catch (InvalidOperationException) when (queue.IsAddingCompleted) { }
+        catch
+        {
+            // An emit threw, mostly PipelineStoppedException on Ctrl+C: the work still runs its finally blocks, which
+            // write what was measured (a stopped experiment's partial result file). Leaving without them let pwsh exit
+            // mid-write. Bounded, so that work ignoring its token cannot hold Ctrl+C.
+            _cts?.Cancel();
+            queue.CompleteAdding();
+            try { task.Wait(StoppedWorkGrace); } catch (AggregateException) { }
+            throw;
+        }
         finally { _queue = null; }
         try
         {
