@@ -148,8 +148,7 @@ Describe 'Start-SebsExperiment -AsJob' {
         $job = Start-SebsExperiment perf-cost -Benchmark 110.dynamic-html -Experiments warm -Repetitions 100000 -Concurrency 1 -Memory 128 `
             -Sandbox Process -CachePath $cache -OutputPath $o -AsJob
         $journal = Join-Path $o 'perf-cost/journal.jsonl'
-        $deadline = (Get-Date).AddSeconds(90)
-        while ((Get-Date) -lt $deadline -and -not ((Test-Path $journal) -and @(Get-Content $journal).Count -ge 5)) { Start-Sleep -Milliseconds 200 }
+        Wait-SebsJournalLines -Path $journal -Count 5
         $job.State | Should -Be 'Running'
         Stop-Job $job
         $job.State | Should -Be 'Stopped'
@@ -206,9 +205,8 @@ Describe 'A stopped pipeline' {
                 "-Experiments warm -Repetitions 100000 -Concurrency 1 -Memory 128 -Sandbox Process -CachePath '$cache' -OutputPath '$o' " +
                 "-ProgressAction SilentlyContinue | ForEach-Object { Start-Sleep -Milliseconds 50 }")
             $run = $ps.BeginInvoke()
-            $deadline = (Get-Date).AddSeconds(90)
             # Enough accepted results that writing them takes longer than the engine takes to end a stopped pipeline.
-            while ((Get-Date) -lt $deadline -and -not ((Test-Path $journal) -and @(Get-Content $journal).Count -ge 2000)) { Start-Sleep -Milliseconds 100 }
+            Wait-SebsJournalLines -Path $journal -Count 2000 -PollMilliseconds 100
             $ps.Stop()
             Test-Path $file | Should -BeTrue -Because 'Stop() returns after the stopped run has written what it accepted'
             $run.IsCompleted | Should -BeTrue

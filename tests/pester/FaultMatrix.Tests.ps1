@@ -140,8 +140,7 @@ Describe 'Fault matrix: sessions' {
         $job = Start-SebsExperiment perf-cost -Benchmark 010.sleep -Experiments warm -Repetitions 100000 -Memory 128 -Sandbox Process `
             -CachePath $c.Cache -OutputPath $o -AsJob
         $journal = Join-Path $o 'perf-cost/journal.jsonl'
-        $deadline = (Get-Date).AddSeconds(90)
-        while ((Get-Date) -lt $deadline -and -not ((Test-Path $journal) -and @(Get-Content $journal).Count -ge 3)) { Start-Sleep -Milliseconds 200 }
+        Wait-SebsJournalLines -Path $journal -Count 3
         Stop-Job $job
         $job.State | Should -Be 'Stopped'
         @(Import-SebsResult $journal).Count | Should -BeGreaterOrEqual 3

@@ -41,4 +41,11 @@ function Remove-SebsTestFunctions {
     }
 }
 
-Export-ModuleMember -Function Get-SebsTestServices, New-SebsS3TestConfig, Remove-SebsTestFunctions
+# Waits until a results journal holds at least Count lines, or the timeout passes (the caller's assertions then say why).
+function Wait-SebsJournalLines {
+    param([Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)][int]$Count, [int]$TimeoutSeconds = 90, [int]$PollMilliseconds = 200)
+    $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
+    while ((Get-Date) -lt $deadline -and -not ((Test-Path $Path) -and @(Get-Content $Path).Count -ge $Count)) { Start-Sleep -Milliseconds $PollMilliseconds }
+}
+
+Export-ModuleMember -Function Get-SebsTestServices, New-SebsS3TestConfig, Remove-SebsTestFunctions, Wait-SebsJournalLines

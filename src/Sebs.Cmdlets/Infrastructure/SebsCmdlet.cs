@@ -19,7 +19,10 @@ public abstract class SebsCmdlet : PSCmdlet
 
     protected CancellationToken CancellationToken => (_cts ??= new CancellationTokenSource()).Token;
 
-    protected override void StopProcessing()
+    protected override void StopProcessing() => CancelWork();
+
+    /// <summary>Cancels the running work and stops taking what it sends to the pipeline.</summary>
+    private void CancelWork()
     {
         _cts?.Cancel();
         _queue?.CompleteAdding();
@@ -59,8 +62,7 @@ public abstract class SebsCmdlet : PSCmdlet
             // An emit threw, mostly PipelineStoppedException on Ctrl+C: the work still runs its finally blocks, which
             // write what was measured (a stopped experiment's partial result file). Leaving without them let pwsh exit
             // mid-write. Bounded, so that work ignoring its token cannot hold Ctrl+C.
-            _cts?.Cancel();
-            queue.CompleteAdding();
+            CancelWork();
             try { task.Wait(StoppedWorkGrace); } catch (AggregateException) { }
             throw;
         }
